@@ -1,0 +1,19 @@
+"""Create a store and fill it from the bundled data/*.geojson when it does not exist yet."""
+from __future__ import annotations
+
+from .ingest import load_files
+from .paths import BUNDLED_LAYERS, data_dir
+from .store import open_store
+
+
+def bundled_files() -> list:
+    return [data_dir() / f"{name}.geojson" for name in BUNDLED_LAYERS]
+
+
+def ensure_store(url=None):
+    """Open the store at ``url``; if it has no findpark layers yet, create it and load the bundled data."""
+    store = open_store(url)
+    if not store.exists():
+        store.init()
+        load_files(store, bundled_files(), replace=True)
+    return store

@@ -1,0 +1,116 @@
+"""``findpark``: a thin click layer over the library."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from .store import LoadError, StoreError, default_url, open_store
+
+DB_OPTION = click.option("--db", envvar="FINDPARK_DB", default=None,
+                         help="Store: a .gpkg path or gpkg:PATH (default instance/findpark.gpkg, or $FINDPARK_DB).")
+
+
+def _store_url(db):
+    return db or default_url()
+
+
+@click.group()
+@click.version_option(package_name="findpark")
+def main():
+    """findpark 一键找园: park search and project siting for investment promotion."""
+
+
+@main.command("build-data")
+@click.option("--sources", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Raw source folder (default ../shared/data beside the repo, or $FINDPARK_SOURCES).")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Output folder (default data/).")
+def build_data(sources, out):
+    """Build data/{parks,plots,amenities,boundaries}.geojson from the real sources."""
+    from .databuild import build_all
+    from .paths import data_dir, sources_dir
+
+    src = sources or sources_dir()
+    if not (src / "devzones-2018-zhejiang").is_dir():
+        raise click.ClickException(f"no source data at {src} (expected devzones-2018-zhejiang/ and friends); "
+                                   "pass --sources")
+    counts = build_all(src, out or data_dir())
+    click.echo(" ".join(f"{k}={v}" for k, v in counts.items()) + f" → {out or data_dir()}")
+
+
+@main.command()
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@DB_OPTION
+@click.option("--crs", default=None, help="CRS/datum of the input when the file does not declare one: "
+              "EPSG:4326, EPSG:4490, a projected EPSG code, gcj02 or bd09.")
+@click.option("--layer", type=click.Choice(["parks", "plots", "amenities"]), default=None,
+              help="Layer of the input (default: from the file name or its \"layer\" member).")
+@click.option("--replace", is_flag=True, help="Empty the loaded layers first (default: upsert by id).")
+def load(files, db, crs, layer, replace):
+    """Load feature files into the store, all or nothing. Without FILES: the bundled data (replacing)."""
+    from .bootstrap import bundled_files
+    from .ingest import load_files
+
+    if not files:
+        files, replace = bundled_files(), True
+    store = open_store(_store_url(db))
+    try:
+        report = load_files(store, list(files), crs=crs, layer=layer, replace=replace)
+    except LoadError as exc:
+        click.echo(f"error: nothing was loaded; {len(exc.problems)} problem(s):", err=True)
+        for p in exc.problems:
+            click.echo(f"  - {p}", err=True)
+        sys.exit(1)
+    except StoreError as exc:
+        raise click.ClickException(str(exc))
+    for note in report.notes:
+        click.echo(f"note: {note}", err=True)
+    click.echo("loaded " + ", ".join(f"{n} {k}" for k, n in report.counts.items()) + f" into {store.path}")
+
+
+@main.command()
+@DB_OPTION
+@click.option("--industry", default=None, help="Label (生物医药), GB/T 4754 code (C27) or fragment.")
+@click.option("--district", default=None, help="adcode (330109, 330100) or name (萧山, 杭州市).")
+@click.option("--level", type=click.Choice(["national", "provincial", "municipal", "county", "small_micro"]))
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+def parks(db, industry, district, level, as_json):
+    """List parks, filtered."""
+    from .bootstrap import ensure_store
+    from .search import filter_parks
+
+    store = ensure_store(_store_url(db))
+    rows = filter_parks(store.read("parks"), industry=industry, district=district, level=level)
+    if as_json:
+        out = [{k: v for k, v in r.items() if k != "geometry"} for r in rows]
+        click.echo(json.dumps(out, ensure_ascii=False, indent=1))
+        return
+    for r in rows:
+        click.echo(f"{r['id']:<9} {r['name']:<24} {r['level']:<10} {r['city']}{r['district'] or ''}  "
+                   f"{'、'.join(r['leading_industries'])}")
+    click.echo(f"{len(rows)} park(s)", err=True)
+
+
+@main.command()
+@DB_OPTION
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--debug", is_flag=True)
+def serve(db, host, port, debug):
+    """Serve the web app (builds the store from the bundled data if it does not exist yet)."""
+    from .bootstrap import ensure_store
+    from .web import create_app
+
+    url = _store_url(db)
+    store = ensure_store(url)
+    click.echo(f"store {store.path}: {store.count('parks')} parks, {store.count('plots')} plots, "
+               f"{store.count('amenities')} amenities", err=True)
+    store.close()
+    create_app({"DB": url}).run(host=host, port=port, debug=debug)
+
+
+if __name__ == "__main__":
+    main()

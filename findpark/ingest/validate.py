@@ -1,0 +1,162 @@
+"""Validate features against the data contract (findpark.store.schema). Pure functions, no I/O.
+
+Each function returns (record | None, problems, notes). A problem rejects the whole load; a note
+(repair made, field ignored) is reported but does not.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import math
+import re
+
+import shapely
+
+from ..geo.measure import area_m2, area_mu
+from ..store.schema import EIA_ZH, LAYERS, Layer
+
+CHINA_LON = (73.0, 135.5)
+CHINA_LAT = (3.0, 54.0)
+MAX_REPAIR_AREA_CHANGE = 0.01  # make_valid may change the area by less than 1%
+
+GEOM_TYPES = {"POLYGON": ("Polygon",), "MULTIPOLYGON": ("Polygon", "MultiPolygon"), "POINT": ("Point",)}
+
+
+def check_position(geom) -> str | None:
+    """Coordinates must be lon/lat inside China; say so when they look like (lat, lon)."""
+    xy = shapely.get_coordinates(geom)
+    if len(xy) == 0:
+        return "empty geometry"
+    x, y = xy[:, 0], xy[:, 1]
+    if not (xy.min() > -1e300 and xy.max() < 1e300) or any(map(math.isnan, (x.min(), y.min()))):
+        return "non-finite coordinates"
+    in_china = (x.min() >= CHINA_LON[0]) & (x.max() <= CHINA_LON[1]) & (y.min() >= CHINA_LAT[0]) & (y.max() <= CHINA_LAT[1])
+    if in_china:
+        return None
+    swapped = (y.min() >= CHINA_LON[0]) & (y.max() <= CHINA_LON[1]) & (x.min() >= CHINA_LAT[0]) & (x.max() <= CHINA_LAT[1])
+    if swapped:
+        return (f"coordinates look swapped (lat, lon): first point is ({x[0]:.6f}, {y[0]:.6f}); "
+                "GeoJSON order is (lon, lat)")
+    return (f"coordinates fall outside China (lon {x.min():.4f}..{x.max():.4f}, lat {y.min():.4f}..{y.max():.4f}); "
+            "expected lon 73-135.5, lat 3-54 in WGS84 degrees")
+
+
+def check_geometry(geom, layer: Layer):
+    """Return (geometry, problem, note). Repairs invalid polygons only when the area changes < 1%."""
+    if geom is None:
+        return None, "no geometry", None
+    allowed = GEOM_TYPES[layer.geometry_type]
+    if geom.geom_type == "MultiPolygon" and layer.geometry_type == "POLYGON" and len(geom.geoms) == 1:
+        geom = geom.geoms[0]
+    if geom.geom_type not in allowed:
+        return None, f"geometry is {geom.geom_type}; {layer.name} need {' or '.join(allowed)}", None
+    if geom.is_empty:
+        return None, "empty geometry", None
+    pos = check_position(geom)
+    if pos:
+        return None, pos, None
+    if geom.geom_type == "Point" or geom.is_valid:
+        return geom, None, None
+    reason = shapely.is_valid_reason(geom)
+    fixed = shapely.make_valid(geom)  # never buffer(0): it silently drops lobes of a bow-tie
+    if fixed.geom_type == "GeometryCollection":
+        polys = [g for g in fixed.geoms if g.geom_type in ("Polygon", "MultiPolygon")]
+        fixed = shapely.union_all(polys) if polys else shapely.Polygon()
+    before, after = area_m2(geom), area_m2(fixed)
+    change = abs(after - before) / before if before > 0 else math.inf
+    if fixed.is_empty or change >= MAX_REPAIR_AREA_CHANGE:
+        pct = "∞" if math.isinf(change) else f"{change:.1%}"
+        return None, f"invalid polygon ({reason}); make_valid would change its area by {pct}, so it is not repaired", None
+    if fixed.geom_type not in allowed:
+        return None, f"invalid polygon ({reason}); repair gives a {fixed.geom_type}, not {' or '.join(allowed)}", None
+    return fixed, None, f"repaired invalid polygon ({reason}) with make_valid; area changed by {change:.3%}"
+
+
+_DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+
+
+def coerce(f, value):
+    """Coerce one property value to the field's type; raise ValueError with a reason."""
+    if f.type == "text":
+        if isinstance(value, bool) or not isinstance(value, (str, int)):
+            raise ValueError(f"expected text, got {type(value).__name__}")
+        value = str(value).strip()
+        if f.name == "max_eia" and value in EIA_ZH:
+            value = EIA_ZH[value]
+        if value == "" and f.required:
+            raise ValueError("is empty")
+    elif f.type in ("real", "integer"):
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ValueError(f"expected a number, got {value!r}")
+        if not math.isfinite(value):
+            raise ValueError(f"expected a finite number, got {value!r}")
+        value = float(value) if f.type == "real" else int(value)
+    elif f.type == "bool":
+        if isinstance(value, str) and value.lower() in ("true", "false"):
+            value = value.lower() == "true"
+        elif value in (0, 1):
+            value = bool(value)
+        if not isinstance(value, bool):
+            raise ValueError(f"expected true or false, got {value!r}")
+    elif f.type == "list":
+        if isinstance(value, str):
+            try:
+                value = json.loads(value)
+            except json.JSONDecodeError:
+                raise ValueError("expected a list (JSON array)") from None
+        if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
+            raise ValueError("expected a list of strings")
+        value = list(value)
+    elif f.type == "date":
+        if isinstance(value, (_dt.date, _dt.datetime)):
+            value = value.date().isoformat() if isinstance(value, _dt.datetime) else value.isoformat()
+        if not isinstance(value, str) or not _DATE_RE.match(value):
+            raise ValueError(f"expected an ISO date (YYYY, YYYY-MM or YYYY-MM-DD), got {value!r}")
+        parts = [int(p) for p in value.split("-")] + [1, 1]
+        try:
+            _dt.date(parts[0], parts[1], parts[2])
+        except ValueError:
+            raise ValueError(f"not a real date: {value!r}") from None
+    if f.enum is not None and value not in f.enum:
+        raise ValueError(f"{value!r} is not one of {', '.join(f.enum)}")
+    if f.min is not None and value < f.min:
+        raise ValueError(f"must be ≥ {f.min}, got {value}")
+    if f.max is not None and value > f.max:
+        raise ValueError(f"must be ≤ {f.max}, got {value}")
+    if f.pattern is not None and not re.match(f.pattern, value):
+        raise ValueError(f"{value!r} does not match {f.pattern}")
+    return value
+
+
+def validate_feature(layer_name: str, geom, props: dict):
+    """One feature (geometry already in WGS84) → (record | None, problems, notes)."""
+    layer = LAYERS[layer_name]
+    problems, notes = [], []
+    geom, gproblem, gnote = check_geometry(geom, layer)
+    if gproblem:
+        problems.append(gproblem)
+    if gnote:
+        notes.append(gnote)
+    rec = {"geometry": geom}
+    for f in layer.fields:
+        if f.computed:
+            continue
+        value = props.get(f.name)
+        if value is None:
+            if f.required:
+                problems.append(f"missing required field '{f.name}'")
+            rec[f.name] = [] if f.type == "list" else None
+            continue
+        try:
+            rec[f.name] = coerce(f, value)
+        except ValueError as exc:
+            problems.append(f"field '{f.name}' {exc}")
+    ignored = sorted(set(props) - set(layer.by_name))
+    if ignored:
+        notes.append(f"ignored fields not in the {layer_name} contract: {', '.join(ignored)}")
+    if layer_name == "plots" and rec.get("far_min") is not None and rec.get("far_max") is not None \
+            and rec["far_min"] > rec["far_max"]:
+        problems.append(f"far_min {rec['far_min']} is above far_max {rec['far_max']}")
+    if not problems and "area_mu" in layer.by_name and geom is not None:
+        rec["area_mu"] = round(area_mu(geom), 3)
+    return (None if problems else rec), problems, notes

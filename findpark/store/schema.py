@@ -1,0 +1,111 @@
+"""The data contract: layers, their fields, types and allowed values.
+
+Field names here are a contract with the API, the siting model and outside checks. The GeoPackage
+backend derives its DDL from this module and the loader validates input against it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+LEVELS = ("national", "provincial", "municipal", "county", "small_micro")
+LAND_USES = ("M0", "M1", "M2", "M3", "W1")
+PLOT_STATUSES = ("available", "reserved", "leased", "sold")
+EIA_CATEGORIES = ("registration", "report_form", "report")  # 登记表 < 报告表 < 报告书
+EIA_ZH = {"登记表": "registration", "报告表": "report_form", "报告书": "report"}
+AMENITY_KINDS = ("airport", "rail_station", "metro_station", "highway_interchange", "port",
+                 "university", "hospital")
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    type: str  # text | real | integer | bool | list | date
+    required: bool = False
+    enum: tuple | None = None
+    min: float | None = None
+    max: float | None = None
+    pattern: str | None = None
+    computed: bool = False  # set by the store from the geometry; input values are replaced
+    doc: str = ""
+
+    @property
+    def sql_type(self) -> str:
+        return {"text": "TEXT", "real": "REAL", "integer": "INTEGER", "bool": "BOOLEAN",
+                "list": "TEXT", "date": "TEXT"}[self.type]
+
+
+@dataclass(frozen=True)
+class Layer:
+    name: str
+    geometry_type: str  # GeoPackage geometry_type_name
+    fields: tuple
+    description: str = ""
+    by_name: dict = field(default_factory=dict, compare=False)
+
+    def __post_init__(self):
+        self.by_name.update({f.name: f for f in self.fields})
+
+    @property
+    def names(self) -> list[str]:
+        return [f.name for f in self.fields]
+
+
+PROVENANCE = (
+    Field("source", "text", required=True, doc="what the record came from"),
+    Field("as_of", "date", required=True, doc="date the source describes (ISO, YYYY or YYYY-MM allowed)"),
+    Field("synthetic", "list", doc="names of fields that were generated rather than taken from a source"),
+)
+
+PARKS = Layer("parks", "MULTIPOLYGON", (
+    Field("id", "text", required=True, pattern=r"^[A-Za-z0-9_.:-]{1,64}$", doc="catalogue code, e.g. G331018"),
+    Field("name", "text", required=True),
+    Field("level", "text", required=True, enum=LEVELS),
+    Field("kind", "text", required=True, doc="经济技术开发区, 高新技术产业开发区, ..."),
+    Field("province", "text"),
+    Field("city", "text"),
+    Field("district", "text"),
+    Field("adcode", "text", required=True, pattern=r"^\d{6}$", doc="6-digit county code"),
+    Field("leading_industries", "list", doc="主导产业 labels"),
+    Field("industry_codes", "list", doc="GB/T 4754-2017 codes of the leading industries"),
+    Field("core_area_ha", "real", min=0),
+    Field("approval_date", "date"),
+    Field("land_price_wan_per_mu", "real", min=0),
+    Field("factory_rent_yuan_m2_day", "real", min=0),
+    Field("vacant_factory_m2", "real", min=0),
+    Field("tax_per_mu_wan", "real", min=0, doc="亩均税收, 万元/亩"),
+    Field("output_per_mu_wan", "real", min=0, doc="亩均产值, 万元/亩"),
+    Field("power_spare_kva", "real", min=0),
+    Field("water_spare_t_day", "real", min=0),
+    Field("boundary_approximate", "bool"),
+    Field("area_mu", "real", computed=True, doc="geodesic area of the boundary"),
+    *PROVENANCE,
+), "Industrial parks / development zones")
+
+PLOTS = Layer("plots", "POLYGON", (
+    Field("id", "text", required=True, pattern=r"^[A-Za-z0-9_.:-]{1,64}$"),
+    Field("park_id", "text", required=True),
+    Field("area_mu", "real", computed=True, doc="geodesic, 1 mu = 10000/15 m²"),
+    Field("land_use", "text", required=True, enum=LAND_USES),
+    Field("status", "text", required=True, enum=PLOT_STATUSES),
+    Field("far_min", "real", min=0),
+    Field("far_max", "real", min=0),
+    Field("height_limit_m", "real", min=0),
+    Field("min_investment_wan_per_mu", "real", min=0, doc="投资强度 threshold"),
+    Field("min_tax_wan_per_mu", "real", min=0, doc="亩均税收 threshold"),
+    Field("price_wan_per_mu", "real", min=0),
+    Field("power_kva", "real", min=0),
+    Field("water_t_day", "real", min=0),
+    Field("max_eia", "text", enum=EIA_CATEGORIES),
+    Field("available_from", "date"),
+    *PROVENANCE,
+), "Land plots (地块) inside parks")
+
+AMENITIES = Layer("amenities", "POINT", (
+    Field("id", "text", required=True, pattern=r"^[A-Za-z0-9_.:-]{1,64}$"),
+    Field("kind", "text", required=True, enum=AMENITY_KINDS),
+    Field("name", "text", required=True),
+    Field("lines", "list", doc="metro/rail lines at a station"),
+    *PROVENANCE,
+), "Transport hubs and services")
+
+LAYERS = {layer.name: layer for layer in (PARKS, PLOTS, AMENITIES)}

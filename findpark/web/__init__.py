@@ -1,0 +1,39 @@
+"""Flask app factory (flaskr style): ``create_app(test_config=None)``."""
+from __future__ import annotations
+
+import os
+
+from flask import Flask, g
+
+from ..paths import REPO
+from ..store import default_url
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(__name__, static_folder=str(REPO / "static"), template_folder=str(REPO / "templates"),
+                instance_path=str(REPO / "instance"))
+    app.config.from_mapping(
+        DB=os.environ.get("FINDPARK_DB") or default_url(),
+        TILES=os.environ.get("FINDPARK_TILES") or None,
+        MAX_CONTENT_LENGTH=1 * 1024 * 1024,
+        JSON_AS_ASCII=False,
+    )
+    if test_config:
+        app.config.update(test_config)
+    app.json.ensure_ascii = False
+
+    from ..bootstrap import ensure_store
+
+    store = ensure_store(app.config["DB"])
+    app.extensions["findpark_store"] = store
+
+    from . import pages
+
+    app.register_blueprint(pages.bp)
+    return app
+
+
+def get_store():
+    from flask import current_app
+
+    return current_app.extensions["findpark_store"]

@@ -1,0 +1,67 @@
+"""folium maps served offline: Leaflet from static/, canvas renderer, nothing from a CDN."""
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+
+import folium
+import shapely
+from shapely.geometry import shape
+
+from ..geo.geojson import feature, feature_collection, latlon, latlon_bounds
+from ..paths import data_dir
+
+LEAFLET = "vendor/leaflet-1.9.4"
+
+
+def _offline(m: folium.Map, static_url) -> folium.Map:
+    m.default_js = [("leaflet", static_url(f"{LEAFLET}/leaflet.js"))]
+    m.default_css = [("leaflet_css", static_url(f"{LEAFLET}/leaflet.css"))]
+    return m
+
+
+@lru_cache(maxsize=1)
+def city_outlines() -> dict:
+    """City boundaries, simplified (~100 m) for an offline basemap."""
+    doc = json.loads((data_dir() / "boundaries.geojson").read_text("utf-8"))
+    feats = []
+    for f in doc["features"]:
+        if f["properties"]["level"] != "city":
+            continue
+        geom = shapely.simplify(shape(f["geometry"]), 0.001, preserve_topology=True)
+        feats.append(feature(geom, {"name": f["properties"]["name"]}))
+    return feature_collection(feats)
+
+
+def parks_map(parks: list[dict], static_url, tiles: str | None = None) -> folium.Map:
+    """All parks as simplified outlines over city boundaries."""
+    if parks:
+        bounds = shapely.union_all([p["geometry"].envelope for p in parks]).bounds
+        center = shapely.box(*bounds).centroid
+    else:
+        bounds, center = None, shapely.Point(120.15, 29.2)
+    m = folium.Map(location=latlon(center.x, center.y), zoom_start=7, tiles=None, prefer_canvas=True,
+                   control_scale=True)
+    _offline(m, static_url)
+    if tiles:
+        folium.TileLayer(tiles=tiles, attr="configured basemap").add_to(m)
+    folium.GeoJson(city_outlines(), name="boundaries",
+                   style_function=lambda f: {"color": "#888", "weight": 1, "fill": False},
+                   tooltip=folium.GeoJsonTooltip(["name"], labels=False)).add_to(m)
+    fc = feature_collection([
+        feature(shapely.simplify(p["geometry"], 0.0002, preserve_topology=True),
+                {"id": p["id"], "name": p["name"], "level": p["level"]}) for p in parks])
+    folium.GeoJson(fc, name="parks",
+                   style_function=lambda f: {"color": "#c0392b" if f["properties"]["level"] == "national" else "#2471a3",
+                                             "weight": 2, "fillOpacity": 0.35},
+                   tooltip=folium.GeoJsonTooltip(["name"], labels=False)).add_to(m)
+    if bounds:
+        m.fit_bounds(latlon_bounds(bounds))
+    return m
+
+
+def render_parts(m: folium.Map) -> dict:
+    """Split a folium map into head/body/script for embedding in our own Jinja page."""
+    root = m.get_root()
+    root.render()
+    return {"head": root.header.render(), "body": root.html.render(), "script": root.script.render()}
