@@ -228,14 +228,15 @@ class GeoPackageStore:
                     conn.execute(f'DELETE FROM "{name}"')
                 counts[name] = self._upsert(conn, layer, records)
                 self._update_extent(conn, name)
-            version = int(conn.execute("SELECT value FROM meta WHERE key='data_version'").fetchone()[0]) + 1
-            db = sqlite_utils.Database(conn)
-            db["meta"].upsert_all([{"key": "data_version", "value": str(version)},
-                                   {"key": "updated", "value": _now()}], pk="key")
+            # Plain SQL here: sqlite-utils' upsert probes support with a scratch CREATE/DROP TABLE, a schema
+            # change that makes concurrent readers fail with "database schema has changed".
+            conn.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'data_version'")
+            conn.execute("INSERT INTO meta (key, value) VALUES ('updated', ?) "
+                         "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (_now(),))
             if log is not None:
-                db["load_log"].insert({"at": _now(), "files": json.dumps(log.get("files", []), ensure_ascii=False),
-                                       "counts": json.dumps(counts),
-                                       "messages": json.dumps(log.get("messages", []), ensure_ascii=False)})
+                conn.execute("INSERT INTO load_log (at, files, counts, messages) VALUES (?, ?, ?, ?)",
+                             (_now(), json.dumps(log.get("files", []), ensure_ascii=False), json.dumps(counts),
+                              json.dumps(log.get("messages", []), ensure_ascii=False)))
         return counts
 
     def _upsert(self, conn, layer: Layer, records: list[dict]) -> int:

@@ -74,10 +74,14 @@ def family(text: str) -> str | None:
     if t in labels():
         return labels()[t].family
     if is_code(t):
-        division = t.upper()[:3]
-        for lab in labels().values():
-            if any(c[:3] == division for c in lab.codes) and lab.family:
-                return lab.family
+        code = t.upper()
+        exact = sorted(lab.family for lab in labels().values() if code in lab.codes and lab.family)
+        if exact:
+            return max(set(exact), key=lambda f: (exact.count(f), f))
+        division = code[:3]
+        near = [lab.family for lab in labels().values() if lab.family and any(c[:3] == division for c in lab.codes)]
+        if near:
+            return max(sorted(set(near)), key=near.count)
     return None
 
 

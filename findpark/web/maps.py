@@ -48,6 +48,8 @@ def parks_map(parks: list[dict], static_url, tiles: str | None = None) -> folium
     folium.GeoJson(city_outlines(), name="boundaries",
                    style_function=lambda f: {"color": "#888", "weight": 1, "fill": False},
                    tooltip=folium.GeoJsonTooltip(["name"], labels=False)).add_to(m)
+    if not parks:
+        return m
     fc = feature_collection([
         feature(shapely.simplify(p["geometry"], 0.0002, preserve_topology=True),
                 {"id": p["id"], "name": p["name"], "level": p["level"]}) for p in parks])

@@ -1,0 +1,86 @@
+import hashlib
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from findpark.bootstrap import bundled_files
+from findpark.ingest import load_files
+from findpark.store import open_store
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def bundled_db(tmp_path_factory) -> Path:
+    """A store built once from the bundled data; tests must not write to it."""
+    path = tmp_path_factory.mktemp("bundled") / "findpark.gpkg"
+    store = open_store(path)
+    store.init()
+    load_files(store, bundled_files(), replace=True)
+    store.close()
+    return path
+
+
+@pytest.fixture()
+def bundled_store(bundled_db):
+    store = open_store(bundled_db)
+    yield store
+    store.close()
+
+
+@pytest.fixture()
+def empty_store(tmp_path):
+    store = open_store(tmp_path / "t.gpkg")
+    store.init()
+    yield store
+    store.close()
+
+
+@pytest.fixture()
+def small_db(tmp_path) -> Path:
+    """A writable store with two bundled parks, their plots and all amenities."""
+    data = json.loads((REPO / "data" / "parks.geojson").read_text("utf-8"))
+    plots = json.loads((REPO / "data" / "plots.geojson").read_text("utf-8"))
+    keep = {"G331018", "G331019"}
+    parks_fc = {**data, "features": [f for f in data["features"] if f["properties"]["id"] in keep]}
+    plots_fc = {**plots, "features": [f for f in plots["features"] if f["properties"]["park_id"] in keep]}
+    (tmp_path / "parks.geojson").write_text(json.dumps(parks_fc, ensure_ascii=False), "utf-8")
+    (tmp_path / "plots.geojson").write_text(json.dumps(plots_fc, ensure_ascii=False), "utf-8")
+    path = tmp_path / "small.gpkg"
+    store = open_store(path)
+    load_files(store, [tmp_path / "parks.geojson", tmp_path / "plots.geojson", REPO / "data" / "amenities.geojson"])
+    store.close()
+    return path
+
+
+def snapshot(path) -> str:
+    """A digest of every row of every table (R*Tree included), read through a fresh connection."""
+    conn = sqlite3.connect(path)
+    digest = hashlib.sha256("\n".join(conn.iterdump()).encode("utf-8")).hexdigest()
+    conn.close()
+    return digest
+
+
+@pytest.fixture()
+def runner():
+    return CliRunner()
+
+
+def write_fc(path: Path, features: list, **members) -> Path:
+    fc = {"type": "FeatureCollection", **members, "features": features}
+    path.write_text(json.dumps(fc, ensure_ascii=False), "utf-8")
+    return path
+
+
+def square(lon, lat, d=0.002):
+    return {"type": "Polygon", "coordinates": [[[lon, lat], [lon + d, lat], [lon + d, lat + d], [lon, lat + d], [lon, lat]]]}
+
+
+def plot_feature(pid, park_id="G331018", geometry=None, **props):
+    base = {"id": pid, "park_id": park_id, "land_use": "M1", "status": "available", "source": "test",
+            "as_of": "2026-01-01", "synthetic": []}
+    base.update(props)
+    return {"type": "Feature", "geometry": geometry or square(120.36, 30.30), "properties": base}

@@ -1,0 +1,62 @@
+"""CLI queries and the web page."""
+import json
+import re
+
+import pytest
+
+from findpark.cli import main
+from findpark.search import filter_parks
+from findpark.web import create_app
+
+
+def test_parks_cli_filters(runner, bundled_db):
+    out = runner.invoke(main, ["parks", "--db", str(bundled_db), "--json"])
+    assert out.exit_code == 0
+    assert len(json.loads(out.stdout)) == 120
+    out = runner.invoke(main, ["parks", "--db", str(bundled_db), "--industry", "生物医药", "--district", "杭州", "--json"])
+    rows = json.loads(out.stdout)
+    assert rows and all(r["city"] == "杭州市" for r in rows)
+    assert {"G331018", "G332019"} <= {r["id"] for r in rows}
+    out = runner.invoke(main, ["parks", "--db", str(bundled_db), "--district", "330114"])
+    assert out.exit_code == 0 and "杭州经济技术开发区" in out.stdout
+    assert "geometry" not in out.stdout
+
+
+def test_search_by_code_and_fragment(bundled_store):
+    parks = bundled_store.read("parks")
+    by_code = {p["id"] for p in filter_parks(parks, industry="C36")}  # 汽车制造业 and below
+    assert by_code and all(any(c.startswith("C36") or "C36".startswith(c) for c in p["industry_codes"])
+                           for p in parks if p["id"] in by_code)
+    assert filter_parks(parks, industry="宇宙飞船") == []
+    assert {p["city"] for p in filter_parks(parks, district="330100")} == {"杭州市"}
+    assert len(filter_parks(parks, level="national")) == 38
+
+
+@pytest.fixture()
+def client(bundled_db):
+    return create_app({"DB": str(bundled_db), "TESTING": True}).test_client()
+
+
+def test_home_page_lists_and_maps_parks_offline(client):
+    r = client.get("/")
+    assert r.status_code == 200
+    html = r.get_data(as_text=True)
+    assert html.count("data-park=") == 120
+    assert "杭州经济技术开发区" in html and "模拟数据" in html
+    assert "/static/vendor/leaflet-1.9.4/leaflet.js" in html
+    external = [u for u in re.findall(r"https?://[^\s\"'<>)]+", html)]
+    assert external == [], external[:5]
+    assert client.get("/static/vendor/leaflet-1.9.4/leaflet.js").status_code == 200
+
+
+def test_home_page_filters(client):
+    html = client.get("/?industry=生物医药&district=杭州").get_data(as_text=True)
+    assert 0 < html.count("data-park=") < 120
+    html = client.get("/?industry=宇宙飞船").get_data(as_text=True)
+    assert html.count("data-park=") == 0 and "没有符合条件的园区" in html
+
+
+def test_app_builds_a_missing_store(tmp_path):
+    db = tmp_path / "new.gpkg"
+    app = create_app({"DB": str(db)})
+    assert app.extensions["findpark_store"].count("parks") == 120
