@@ -75,9 +75,13 @@ def family(text: str) -> str | None:
         return labels()[t].family
     if is_code(t):
         code = t.upper()
-        exact = sorted(lab.family for lab in labels().values() if code in lab.codes and lab.family)
-        if exact:
-            return max(set(exact), key=lambda f: (exact.count(f), f))
+        # Labels naming exactly this code vote for their family; a label with fewer codes is more specific.
+        votes: dict[str, float] = {}
+        for lab in labels().values():
+            if code in lab.codes and lab.family:
+                votes[lab.family] = votes.get(lab.family, 0.0) + 1.0 / len(lab.codes)
+        if votes:
+            return max(sorted(votes), key=votes.get)
         division = code[:3]
         near = [lab.family for lab in labels().values() if lab.family and any(c[:3] == division for c in lab.codes)]
         if near:
