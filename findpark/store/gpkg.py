@@ -336,6 +336,29 @@ class GeoPackageStore:
             return gpd.GeoDataFrame({c: [] for c in cols}, geometry=[], crs="EPSG:4326")
         return gpd.GeoDataFrame(recs, geometry="geometry", crs="EPSG:4326")[[*cols, "geometry"]]
 
+    def columns(self, layer: str, fields: list[str], *, geometry: bool = True) -> dict:
+        """Whole columns as lists (and decoded shapely geometries under "geometry"), ordered by id: the bulk
+        path for precomputing features over every record."""
+        lay = LAYERS[layer]
+        for f in fields:
+            if f not in lay.by_name:
+                raise KeyError(f"{layer} has no field {f!r}")
+        cols = ([f't."{GEOM_COL}"'] if geometry else []) + [f't."{f}"' for f in fields]
+        rows = self._reader().execute(f'SELECT {", ".join(cols)} FROM "{layer}" t ORDER BY t."id"').fetchall()
+        out: dict = {}
+        if not rows:
+            out = {f: [] for f in fields}
+            if geometry:
+                out["geometry"] = []
+            return out
+        columns = list(zip(*rows))
+        if geometry:
+            out["geometry"] = gpkg_binary.decode_many(columns.pop(0))
+        for f, col in zip(fields, columns):
+            fd = lay.by_name[f]
+            out[f] = [decode_value(fd, v) for v in col] if fd.type in ("list", "bool") else list(col)
+        return out
+
     def get(self, layer: str, id: str) -> dict | None:
         recs = self.read(layer, where={"id": id})
         return recs[0] if recs else None

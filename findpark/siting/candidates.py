@@ -1,0 +1,200 @@
+"""Candidates as columns: every plot and park of a store version with its geometry features precomputed.
+
+Geometry is the expensive part (NOTES.md), so it is done in bulk once per ``(store, data_version)``:
+centroids, and for every amenity kind the geodesic distance to the nearest amenity (BallTree on the
+sphere to find it, then the WGS84 ellipsoid distance to it). Requests then work on numpy arrays only.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import threading
+from dataclasses import dataclass, field
+
+import numpy as np
+import shapely
+from sklearn.neighbors import BallTree
+
+from ..geo.measure import distance_m
+from ..store.schema import AMENITY_KINDS, EIA_CATEGORIES, LAND_USES
+
+EPOCH = _dt.date(1970, 1, 1)
+PLOT_FIELDS = ["id", "park_id", "area_mu", "land_use", "status", "min_investment_wan_per_mu", "min_tax_wan_per_mu",
+               "price_wan_per_mu", "power_kva", "water_t_day", "max_eia", "available_from", "synthetic"]
+PARK_FIELDS = ["id", "name", "adcode", "city", "district", "leading_industries", "industry_codes", "tax_per_mu_wan",
+               "vacant_factory_m2", "factory_rent_yuan_m2_day", "power_spare_kva", "water_spare_t_day",
+               "land_price_wan_per_mu", "synthetic"]
+
+
+def _floats(values) -> np.ndarray:
+    return np.array([np.nan if v is None else v for v in values], dtype=float)
+
+
+def _days(values) -> np.ndarray:
+    out = np.full(len(values), np.nan)
+    for i, v in enumerate(values):
+        if v:
+            parts = [int(p) for p in str(v).split("-")] + [1, 1]
+            out[i] = (_dt.date(parts[0], parts[1], parts[2]) - EPOCH).days
+    return out
+
+
+@dataclass
+class AmenityIndex:
+    ids: list
+    names: list
+    lon: np.ndarray
+    lat: np.ndarray
+    tree: BallTree
+
+    def nearest(self, lon: np.ndarray, lat: np.ndarray):
+        """(geodesic km, index of the nearest amenity) for each point."""
+        if len(lon) == 0:
+            return np.zeros(0), np.zeros(0, dtype=int)
+        _, idx = self.tree.query(np.radians(np.column_stack([lat, lon])), k=1)
+        idx = idx[:, 0]
+        km = distance_m(lon, lat, self.lon[idx], self.lat[idx]) / 1000.0
+        return np.asarray(km, dtype=float), idx
+
+
+@dataclass
+class SitingData:
+    version: int
+    # parks
+    park_ids: np.ndarray
+    park_names: list
+    park_adcode: np.ndarray
+    park_place: list
+    park_labels: list
+    park_codes: list
+    park_codeset: np.ndarray  # index into codesets: parks sharing industries share one match computation
+    codesets: list
+    park_tax: np.ndarray
+    park_vacant: np.ndarray
+    park_rent: np.ndarray
+    park_power: np.ndarray
+    park_water: np.ndarray
+    park_price: np.ndarray
+    park_lon: np.ndarray
+    park_lat: np.ndarray
+    park_synthetic: list
+    # plots
+    plot_ids: np.ndarray
+    plot_park: np.ndarray
+    area: np.ndarray
+    land_use: np.ndarray  # index into LAND_USES, -1 unknown
+    available: np.ndarray  # bool
+    min_invest: np.ndarray
+    min_tax: np.ndarray
+    price: np.ndarray
+    power: np.ndarray
+    water: np.ndarray
+    eia: np.ndarray  # index into EIA_CATEGORIES, -1 unknown
+    available_day: np.ndarray  # days since 1970-01-01, NaN unknown
+    lon: np.ndarray
+    lat: np.ndarray
+    plot_synthetic: list
+    # amenities
+    amenities: dict = field(default_factory=dict)  # kind -> AmenityIndex
+    plot_dist: dict = field(default_factory=dict)  # kind -> (km, nearest idx)
+    park_dist: dict = field(default_factory=dict)
+
+    @property
+    def n_plots(self) -> int:
+        return len(self.plot_ids)
+
+    @property
+    def n_parks(self) -> int:
+        return len(self.park_ids)
+
+
+def build(store) -> SitingData:
+    """Read every park, plot and amenity once and precompute what requests need."""
+    version = store.data_version
+    pk = store.columns("parks", PARK_FIELDS)
+    pl = store.columns("plots", PLOT_FIELDS)
+    am = store.columns("amenities", ["id", "kind", "name"])
+
+    park_index = {pid: i for i, pid in enumerate(pk["id"])}
+    codesets, codeset_idx, park_codeset = [], {}, []
+    for labels, codes in zip(pk["leading_industries"], pk["industry_codes"]):
+        key = (tuple(labels), tuple(codes))
+        if key not in codeset_idx:
+            codeset_idx[key] = len(codesets)
+            codesets.append(key)
+        park_codeset.append(codeset_idx[key])
+    park_pts = shapely.point_on_surface(np.array(pk["geometry"], dtype=object)) if pk["id"] else np.array([])
+    plot_pts = shapely.centroid(np.array(pl["geometry"], dtype=object)) if pl["id"] else np.array([])
+
+    lu_index = {v: i for i, v in enumerate(LAND_USES)}
+    eia_index = {v: i for i, v in enumerate(EIA_CATEGORIES)}
+    data = SitingData(
+        version=version,
+        park_ids=np.array(pk["id"], dtype=object),
+        park_names=list(pk["name"]),
+        park_adcode=np.array(pk["adcode"], dtype=object),
+        park_place=[f"{c or ''}{d or ''}" for c, d in zip(pk["city"], pk["district"])],
+        park_labels=list(pk["leading_industries"]),
+        park_codes=list(pk["industry_codes"]),
+        park_codeset=np.array(park_codeset, dtype=int),
+        codesets=codesets,
+        park_tax=_floats(pk["tax_per_mu_wan"]),
+        park_vacant=_floats(pk["vacant_factory_m2"]),
+        park_rent=_floats(pk["factory_rent_yuan_m2_day"]),
+        park_power=_floats(pk["power_spare_kva"]),
+        park_water=_floats(pk["water_spare_t_day"]),
+        park_price=_floats(pk["land_price_wan_per_mu"]),
+        park_lon=shapely.get_x(park_pts) if len(park_pts) else np.zeros(0),
+        park_lat=shapely.get_y(park_pts) if len(park_pts) else np.zeros(0),
+        park_synthetic=[frozenset(s) for s in pk["synthetic"]],
+        plot_ids=np.array(pl["id"], dtype=object),
+        plot_park=np.array([park_index[p] for p in pl["park_id"]], dtype=int),
+        area=_floats(pl["area_mu"]),
+        land_use=np.array([lu_index.get(v, -1) for v in pl["land_use"]], dtype=int),
+        available=np.array([s == "available" for s in pl["status"]], dtype=bool),
+        min_invest=_floats(pl["min_investment_wan_per_mu"]),
+        min_tax=_floats(pl["min_tax_wan_per_mu"]),
+        price=_floats(pl["price_wan_per_mu"]),
+        power=_floats(pl["power_kva"]),
+        water=_floats(pl["water_t_day"]),
+        eia=np.array([eia_index.get(v, -1) for v in pl["max_eia"]], dtype=int),
+        available_day=_days(pl["available_from"]),
+        lon=shapely.get_x(plot_pts) if len(plot_pts) else np.zeros(0),
+        lat=shapely.get_y(plot_pts) if len(plot_pts) else np.zeros(0),
+        plot_synthetic=_intern([frozenset(s) for s in pl["synthetic"]]),
+    )
+    kinds = np.array(am["kind"], dtype=object)
+    for kind in AMENITY_KINDS:
+        sel = np.flatnonzero(kinds == kind)
+        if len(sel) == 0:
+            continue
+        geoms = np.array(am["geometry"], dtype=object)[sel]
+        lon, lat = shapely.get_x(geoms), shapely.get_y(geoms)
+        index = AmenityIndex([am["id"][i] for i in sel], [am["name"][i] for i in sel], lon, lat,
+                             BallTree(np.radians(np.column_stack([lat, lon])), metric="haversine"))
+        data.amenities[kind] = index
+        data.plot_dist[kind] = index.nearest(data.lon, data.lat)
+        data.park_dist[kind] = index.nearest(data.park_lon, data.park_lat)
+    return data
+
+
+def _intern(sets: list) -> list:
+    pool: dict = {}
+    return [pool.setdefault(s, s) for s in sets]
+
+
+_CACHE: dict = {}
+_LOCK = threading.Lock()
+
+
+def for_store(store) -> SitingData:
+    """SitingData for the store's current data_version, built once and cached (a few versions kept)."""
+    key = (str(getattr(store, "path", getattr(store, "url", id(store)))), store.data_version)
+    with _LOCK:
+        data = _CACHE.get(key)
+    if data is None:
+        data = build(store)
+        with _LOCK:
+            _CACHE[key] = data
+            while len(_CACHE) > 4:
+                _CACHE.pop(next(iter(_CACHE)))
+    return data
