@@ -94,6 +94,82 @@ def parks(db, industry, district, level, as_json):
     click.echo(f"{len(rows)} park(s)", err=True)
 
 
+REASON_ZH = {"status_unavailable": "非可供状态", "area_too_small": "面积过小", "area_too_large": "面积过大",
+             "investment_intensity": "投资强度不达标", "tax_per_mu": "亩均税收不达标", "power": "电力不足",
+             "water": "供水不足", "eia": "环评类别不允许", "land_use": "用地性质不符", "price": "地价超预算",
+             "district": "不在所选地区", "floor_space": "空置厂房不足"}
+
+
+def _reason_zh(code: str) -> str:
+    if code.startswith("distance_"):
+        return f"距{code[len('distance_'):]}过远"
+    return REASON_ZH.get(code, code)
+
+
+@main.command()
+@click.argument("request_file", type=click.File("r", encoding="utf-8"))
+@DB_OPTION
+@click.option("--json", "as_json", is_flag=True, help="Print the response JSON instead of a table.")
+def recommend(request_file, db, as_json):
+    """Rank plots and parks for a project requirement (JSON file, or - for stdin)."""
+    from pydantic import ValidationError
+
+    from .bootstrap import ensure_store
+    from .siting import format_errors, recommend as run
+
+    try:
+        request = json.load(request_file)
+    except json.JSONDecodeError as exc:
+        click.echo(f"error: {request_file.name}: not valid JSON ({exc})", err=True)
+        sys.exit(2)
+    if not isinstance(request, dict):
+        click.echo("error: request: must be a JSON object", err=True)
+        sys.exit(2)
+    store = ensure_store(_store_url(db))
+    try:
+        resp = run(store, request)
+    except ValidationError as exc:
+        click.echo("error: invalid request:", err=True)
+        for e in format_errors(exc):
+            click.echo(f"  {e['field']}: {e['message']}", err=True)
+        sys.exit(2)
+    if as_json:
+        click.echo(json.dumps(resp, ensure_ascii=False, indent=1))
+        return
+    req = resp["request"]
+    click.echo(f"项目 {req.get('name') or ''}  行业 {req['industry']} ({'|'.join(req['industry_codes'])})  "
+               f"权重 {resp['profile']}  数据版本 {resp['data_version']}  参考日期 {resp['reference_date']}")
+    click.echo("\n地块排名 (※ = 模拟数据)")
+    for p in resp["plots"]:
+        click.echo(f"{p['rank']:>3}  {p['plot_id']:<13} {p['park_name']:<16} 得分 {p['score']:.3f}  "
+                   f"稳定性 {p['stability']:.0%}  {p['area_mu']:.1f} 亩")
+        click.echo("       " + "; ".join(p["reasons"]))
+    click.echo("\n园区排名")
+    for p in resp["parks"]:
+        click.echo(f"{p['rank']:>3}  {p['park_id']:<9} {p['name']:<16} 得分 {p['score']:.3f}  "
+                   f"最佳地块 {p['best_plot_id'] or '(标准厂房)'}  符合地块 {p['n_eligible_plots']}")
+    ex = resp["excluded"]
+    unit = "地块" if ex.get("unit") == "plots" else "园区"
+    click.echo(f"\n排除 {ex['total']} 个{unit}: " + ", ".join(f"{_reason_zh(k)} {v}" for k, v in ex["by_reason"].items()))
+    for w in resp["warnings"]:
+        click.echo(f"warning: {w}", err=True)
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True)
+def profiles(as_json):
+    """List the weight profiles."""
+    from .siting.profiles import list_profiles
+
+    profs = list_profiles()
+    if as_json:
+        click.echo(json.dumps(profs, ensure_ascii=False, indent=1))
+        return
+    for p in profs.values():
+        w = "  ".join(f"{k}={v:g}" for k, v in p["weights"].items())
+        click.echo(f"{p['name']:<14} {p['title']}\n{'':<14} {w}")
+
+
 @main.command()
 @DB_OPTION
 @click.option("--host", default="127.0.0.1", show_default=True)

@@ -4,31 +4,31 @@ Levels (GB/T 4754-2017 codes carry their hierarchy in their prefix: C / C36 / C3
     1.0  exact: the project's label is one of the park's 主导产业, or a code equals / contains the other
     0.8  same 中类 (group, e.g. C367)
     0.6  same 大类 (division, e.g. C36)
-    0.5  industry-chain link between the two divisions (CHAIN below), e.g. 汽车 C36 ↔ 橡胶塑料 C29
+    0.5  industry-chain link between the two divisions (CHAIN_EDGES below), e.g. 汽车 C36 ↔ 橡胶塑料 C29
     0.2  same 门类 (section, e.g. C manufacturing)
     0.0  otherwise
 The criterion is the best level over all (project code, park code) pairs.
 """
 from __future__ import annotations
 
-from itertools import combinations
-
 EXACT, GROUP, DIVISION, CHAIN, SECTION = 1.0, 0.8, 0.6, 0.5, 0.2
 LEVEL_NAMES = {EXACT: "exact", GROUP: "group", DIVISION: "division", CHAIN: "chain", SECTION: "section", 0.0: "none"}
 
-# Upstream/downstream links between GB/T 4754 divisions (大类), grouped by value chain.
-CHAINS = {
-    "汽车": ["C36", "C29", "C39", "C38", "C33", "C34", "C30"],  # vehicles, rubber & plastics, electronics, electrical, metal parts
-    "新能源": ["C38", "C36", "C39", "C26", "C32", "D44"],  # batteries/PV, EVs, electronics, chemicals, non-ferrous, power
-    "电子信息": ["C39", "C38", "I65", "I64", "C40", "C29"],
-    "生物医药": ["C27", "C26", "C35", "M73", "C14"],  # pharma, chemicals, medical equipment, R&D, food (nutrition)
-    "纺织服装": ["C17", "C18", "C28", "C19", "C26"],  # textiles, apparel, chemical fibre, leather & shoes, dyes
-    "装备制造": ["C34", "C35", "C33", "C38", "C40", "C31", "C32", "C37"],
-    "化工新材料": ["C25", "C26", "C28", "C29", "C30", "C32"],
-    "物流贸易": ["G59", "G54", "G55", "G56", "F51", "F52"],
-    "食品": ["C13", "C14", "C15", "A01", "A03"],
-}
-_LINKS = {frozenset(p) for members in CHAINS.values() for p in combinations(members, 2)}
+# Direct supply links between GB/T 4754 divisions (大类), as edges, not cliques: 汽车 ↔ 橡胶塑料 and
+# 橡胶塑料 ↔ 电子 are links, 汽车 ↔ 有色金属 is not. Each line is one value chain.
+CHAIN_EDGES = [
+    ("C36", "C29"), ("C36", "C39"), ("C36", "C38"), ("C36", "C33"), ("C36", "C34"), ("C36", "C30"),  # 汽车
+    ("C29", "C39"), ("C38", "C39"), ("C39", "I65"), ("C39", "C40"), ("I65", "I64"),  # 电子信息
+    ("C38", "C26"), ("C38", "C32"), ("C38", "D44"),  # 新能源: batteries, materials, power
+    ("C27", "C26"), ("C27", "C35"), ("C27", "M73"), ("C27", "C14"),  # 生物医药
+    ("C17", "C18"), ("C17", "C28"), ("C18", "C19"), ("C17", "C26"), ("C28", "C26"),  # 纺织服装
+    ("C34", "C35"), ("C34", "C33"), ("C35", "C33"), ("C34", "C38"), ("C35", "C40"), ("C33", "C31"),
+    ("C33", "C32"), ("C37", "C34"), ("C37", "C33"),  # 装备制造
+    ("C25", "C26"), ("C26", "C29"), ("C26", "C30"),  # 化工新材料
+    ("G59", "G54"), ("G59", "G55"), ("G59", "G56"), ("G59", "F51"), ("F51", "F52"),  # 物流贸易
+    ("C13", "C14"), ("C14", "C15"), ("C13", "A01"), ("C13", "A03"),  # 食品
+]
+_LINKS = {frozenset(e) for e in CHAIN_EDGES}
 
 
 def _division(code: str) -> str:

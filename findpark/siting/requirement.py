@@ -164,7 +164,7 @@ def format_errors(exc: ValidationError) -> list[dict]:
     """pydantic errors → [{"field": "land_mu_max", "message": "..."}], one per problem."""
     out = []
     for e in exc.errors():
-        loc = ".".join(str(x) for x in e["loc"]) or "request"
+        loc = ".".join(str(x) for x in e["loc"] if x != "[key]") or "request"
         msg = e["msg"].removeprefix("Value error, ")
         if e["type"] == "extra_forbidden":
             msg = "unknown field"
