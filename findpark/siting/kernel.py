@@ -25,7 +25,8 @@ def contributions(X: np.ndarray, w) -> np.ndarray:
 
 
 def rank(scores: np.ndarray, ids: np.ndarray, k: int | None = None) -> np.ndarray:
-    """Indices ordered by score descending, ties by id ascending; only the best ``k`` when given."""
+    """Indices ordered by score descending, ties by ``ids`` ascending (ids: strings, or integer positions
+    when the candidates are already in id order, which is much faster); only the best ``k`` when given."""
     n = len(scores)
     if n == 0:
         return np.zeros(0, dtype=int)
@@ -35,11 +36,14 @@ def rank(scores: np.ndarray, ids: np.ndarray, k: int | None = None) -> np.ndarra
         pool = np.flatnonzero(scores >= cut)
     else:
         pool = np.arange(n)
-    order = pool[np.lexsort((ids[pool].astype(str), -scores[pool]))]
+    keys = ids[pool]
+    if keys.dtype == object:
+        keys = keys.astype(str)
+    order = pool[np.lexsort((keys, -scores[pool]))]
     return order if k is None else order[:k]
 
 
-def stability(X: np.ndarray, w, ids: np.ndarray, targets: np.ndarray, *, top: int = 3, spread: float = 0.2,
+def stability(X: np.ndarray, w, targets: np.ndarray, *, top: int = 3, spread: float = 0.2,
               n_draws: int = 200, seed: int = 0, max_pool: int = 4000) -> np.ndarray:
     """Share of random weight perturbations (each weight × U(1-spread, 1+spread), fixed seed) under which
     each target candidate stays in the top ``top``.

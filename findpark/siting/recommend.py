@@ -67,9 +67,8 @@ def recommend(store, request, *, today: _dt.date | None = None, data=None) -> di
         elig = np.flatnonzero(first == -1)
         X = criteria.plot_matrix(data, req, elig, park_industry, today_day)
         scores = X @ wn
-        ids = data.plot_ids[elig]
-        top = kernel.rank(scores, ids, req.top_k)
-        stab = kernel.stability(X, wn, ids, top)
+        top = kernel.rank(scores, elig, req.top_k)  # plots are stored in id order: position = id order
+        stab = kernel.stability(X, wn, top)
         for r, (j, s) in enumerate(zip(top, stab), start=1):
             i = elig[j]
             p = data.plot_park[i]
@@ -81,7 +80,7 @@ def recommend(store, request, *, today: _dt.date | None = None, data=None) -> di
                 "stability": round(float(s), 3), "area_mu": round(float(data.area[i]), 2),
                 "centroid": [round(float(data.lon[i]), 7), round(float(data.lat[i]), 7)],
             })
-        order = np.lexsort((ids.astype(str), -scores))
+        order = np.lexsort((elig, -scores))
         park_of = data.plot_park[elig][order]
         _, firsts = np.unique(park_of, return_index=True)
         n_eligible = np.bincount(data.plot_park[elig], minlength=data.n_parks)
@@ -104,7 +103,7 @@ def recommend(store, request, *, today: _dt.date | None = None, data=None) -> di
     park_idx = np.array(sorted(best), dtype=int)
     park_scores = np.array([best[p][0] for p in park_idx])
     parks_out = []
-    for r, k in enumerate(kernel.rank(park_scores, data.park_ids[park_idx], req.top_k), start=1):
+    for r, k in enumerate(kernel.rank(park_scores, park_idx, req.top_k), start=1):
         p = int(park_idx[k])
         score, via, j = best[p]
         match = matches[data.park_codeset[p]]
