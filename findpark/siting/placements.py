@@ -89,13 +89,18 @@ def _draw_requirement(rng: np.random.Generator, data: SitingData, industry: str,
     else:  # "at most"
         req["land_mu_max"] = np.ceil(a * rng.uniform(1.0, 1.6) * 10) / 10
     # 投资强度 and 亩均税收: the project's intensity on the anchor's area is above its thresholds
-    req["investment_wan"] = float(np.ceil(data.min_invest[anchor] * rng.uniform(1.0, 1.6) * a / 10) * 10)
-    if rng.random() < 0.8:
-        req["annual_tax_wan"] = float(np.ceil(data.min_tax[anchor] * rng.uniform(1.0, 1.6) * a))
-    if rng.random() < 0.85:
-        req["power_kva"] = float(np.floor(data.power[anchor] * rng.uniform(0.2, 1.0) / 10) * 10)
-    if rng.random() < 0.65:
-        req["water_t_day"] = float(np.floor(data.water[anchor] * rng.uniform(0.2, 1.0)))
+    # (a threshold or capacity the store does not know (NaN) is left out of the requirement)
+    invest, tax, power, water = (data.min_invest[anchor], data.min_tax[anchor], data.power[anchor],
+                                 data.water[anchor])
+    u = rng.uniform(1.0, 1.6, size=2)
+    if np.isfinite(invest):
+        req["investment_wan"] = float(np.ceil(invest * u[0] * a / 10) * 10)
+    if rng.random() < 0.8 and np.isfinite(tax):
+        req["annual_tax_wan"] = float(np.ceil(tax * u[1] * a))
+    if rng.random() < 0.85 and np.isfinite(power):
+        req["power_kva"] = float(np.floor(power * rng.uniform(0.2, 1.0) / 10) * 10)
+    if rng.random() < 0.65 and np.isfinite(water):
+        req["water_t_day"] = float(np.floor(water * rng.uniform(0.2, 1.0)))
     if rng.random() < 0.5 and data.eia[anchor] >= 0:
         req["eia"] = EIA_CATEGORIES[int(rng.integers(0, data.eia[anchor] + 1))]
     if rng.random() < 0.2 and np.isfinite(data.price[anchor]):
@@ -116,7 +121,7 @@ def synthetic_placements(store_or_data, hidden_weights: dict, n: int, *, noise: 
         chosen = argmax U   (first index on ties; noise = 0 gives the deterministic choice).
 
     Deterministic for a given (store data, hidden_weights, n, noise, seed, today). Raises RuntimeError when
-    ``max_tries`` (default 20 n) draws do not yield n placements.
+    ``max_tries`` (default 20 n + 20) draws do not yield n placements.
     """
     if n < 0:
         raise ValueError(f"n must be ≥ 0, got {n}")
@@ -126,6 +131,8 @@ def synthetic_placements(store_or_data, hidden_weights: dict, n: int, *, noise: 
     w = weight_vector(hidden_weights)
     rng = np.random.default_rng(seed)
     pool = industry_pool(data)
+    if not pool:
+        raise ValueError("no industry to draw: no park in the store has a known 主导产业 label")
     avail_by_lu = {lu: np.flatnonzero(data.available & (data.land_use == lu)) for lu in range(len(LAND_USES))}
     hidden_txt = json.dumps({c: round(float(x), 6) for c, x in zip(CRITERIA, w)}, ensure_ascii=False)
     source = (f"synthetic: findpark.siting.placements.synthetic_placements(seed={seed}, noise={noise}, "
@@ -252,13 +259,14 @@ def load_placements_csv(path) -> list[dict]:
 
 
 # -- to the learner ---------------------------------------------------------------------------------------
-def to_choice_sets(store_or_data, rows, today: _dt.date | None = None):
+def to_choice_sets(store_or_data, rows, today: _dt.date | None = None, *, ignore_status: bool = False):
     """Placements → (list of X arrays, list of chosen indices, n_skipped).
 
     X is the choice set of the placement's requirement (eligible plots × CRITERIA, as ``recommend`` scores
     them) at ``today``, or, when ``today`` is None, at the placement's ``as_of`` date (2026-11-01 when it has
     none). A placement whose plot is not among the eligible plots (unknown plot, or one the constraints now
-    exclude, e.g. because it is sold) is skipped and counted in ``n_skipped``.
+    exclude, e.g. because it is sold) is skipped and counted in ``n_skipped``. Real records usually point
+    at plots sold since: pass ``ignore_status=True`` to score them without the status rule.
     """
     data = _data(store_or_data)
     Xs, ys, skipped = [], [], 0
@@ -266,7 +274,7 @@ def to_choice_sets(store_or_data, rows, today: _dt.date | None = None):
         req = r["requirement"]
         req = req if isinstance(req, Requirement) else Requirement.model_validate(req)
         day = today or (_dt.date.fromisoformat(r["as_of"]) if r.get("as_of") else TODAY)
-        X, ids = choice_set(data, req, day)
+        X, ids = choice_set(data, req, day, ignore_status=ignore_status)
         hit = np.flatnonzero(ids == str(r["plot_id"]))
         if len(hit) == 0:
             skipped += 1

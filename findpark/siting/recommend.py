@@ -36,13 +36,15 @@ def normalised_request(req: Requirement) -> dict:
     return out
 
 
-def choice_set(data, req: Requirement, today: _dt.date | None = None):
+def choice_set(data, req: Requirement, today: _dt.date | None = None, *, ignore_status: bool = False):
     """The eligible plots of a land request and their criteria: (X [m × len(CRITERIA)], plot ids [m]).
 
-    The same matrix ``recommend`` scores; the weight learner fits on it."""
+    The same matrix ``recommend`` scores; the weight learner fits on it. ``ignore_status`` drops the
+    status rule, for past placements whose plot has been sold or leased since."""
     today_day = ((today or _dt.date.today()) - EPOCH).days
     park_industry, _ = criteria.industry_by_park(data, req)
-    _, first, _ = constraints.first_failure(constraints.plot_checks(data, req), data.n_plots)
+    checks = [(c, m) for c, m in constraints.plot_checks(data, req) if not (ignore_status and c == "status_unavailable")]
+    _, first, _ = constraints.first_failure(checks, data.n_plots)
     elig = np.flatnonzero(first == -1)
     return criteria.plot_matrix(data, req, elig, park_industry, today_day), data.plot_ids[elig]
 
