@@ -85,8 +85,8 @@ def boundary_store(tmp_path_factory):
 def test_each_constraint_just_passes_and_just_fails(boundary_store, code):
     data = candidates.build(boundary_store)
     req = Requirement(**BASE_REQ)
-    codes, first, _ = constraints.first_failure(constraints.plot_checks(data, req), data.n_plots)
-    by_id = dict(zip(data.plot_ids, first))
+    failures = constraints.first_failure(constraints.plot_checks(data, req), data.n_plots)
+    codes, by_id = failures.codes, dict(zip(data.plot_ids, failures.first))
     assert by_id[f"{code}-ok"] == -1, (code, codes[by_id[f"{code}-ok"]])
     assert codes[by_id[f"{code}-bad"]] == code
     resp = recommend(boundary_store, {**BASE_REQ, "top_k": 100}, today=TODAY)

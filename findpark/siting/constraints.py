@@ -1,4 +1,9 @@
-"""Stage 1: hard constraints. Each candidate is counted under the FIRST code it fails, in this order."""
+"""Stage 1: hard constraints. Each candidate is counted under the FIRST code it fails, in this order.
+
+A check is ``(code, fails)`` where ``fails(idx)`` answers for the candidates ``idx`` (an index array, or
+``slice(None)`` for all). :func:`first_failure` asks each check only about the candidates that passed
+the checks before it, so a request costs one pass over all plots and ever smaller passes after it.
+"""
 from __future__ import annotations
 
 import numpy as np
@@ -9,6 +14,7 @@ from .requirement import EIA_RANK, Requirement
 PLOT_CODES = ("status_unavailable", "area_too_small", "area_too_large", "investment_intensity", "tax_per_mu",
               "power", "water", "eia", "land_use", "price", "district")
 PARK_CODES = ("floor_space", "power", "water", "district")
+ALL = slice(None)
 
 
 def _gt(a, b):
@@ -17,70 +23,110 @@ def _gt(a, b):
         return np.nan_to_num(a, nan=-np.inf) > np.nan_to_num(b, nan=np.inf)
 
 
-def distance_checks(req: Requirement, dist: dict, n: int):
+def distance_checks(req: Requirement, dist: dict):
     for kind in AMENITY_KINDS:
         if req.max_distance_km and kind in req.max_distance_km:
+            limit = req.max_distance_km[kind]
             if kind in dist:
-                yield f"distance_{kind}", dist[kind][0] > req.max_distance_km[kind]
+                yield f"distance_{kind}", lambda i, d=dist[kind][0], lim=limit: d[i] > lim
             else:  # no amenity of that kind in the store: nothing can be shown to be near one
-                yield f"distance_{kind}", np.ones(n, dtype=bool)
+                yield f"distance_{kind}", lambda i, d=None: np.ones(_len(i, d), dtype=bool)
+
+
+def _len(i, _):
+    return i.stop if isinstance(i, slice) else len(i)
 
 
 def plot_checks(data, req: Requirement):
-    """Yield (code, fails mask over all plots) in the order of PLOT_CODES, then distances."""
-    n = data.n_plots
-    none = np.zeros(n, dtype=bool)
-    yield "status_unavailable", ~data.available
-    yield "area_too_small", data.area < req.land_mu_min if req.land_mu_min is not None else none
-    yield "area_too_large", data.area > req.land_mu_max if req.land_mu_max is not None else none
+    """Yield (code, fails) in the order of PLOT_CODES, then distances; only checks the request needs
+    (an unused check cannot fail, so leaving it out changes no count)."""
+    yield "status_unavailable", lambda i: ~data.available[i]
+    if req.land_mu_min is not None:
+        yield "area_too_small", lambda i: data.area[i] < req.land_mu_min
+    if req.land_mu_max is not None:
+        yield "area_too_large", lambda i: data.area[i] > req.land_mu_max
     if req.investment_wan is not None:
-        yield "investment_intensity", _gt(data.min_invest, req.investment_wan / data.area)
-    else:
-        yield "investment_intensity", none
+        yield "investment_intensity", lambda i: _gt(data.min_invest[i], req.investment_wan / data.area[i])
     if req.annual_tax_wan is not None:
-        yield "tax_per_mu", _gt(data.min_tax, req.annual_tax_wan / data.area)
-    else:
-        yield "tax_per_mu", none
-    yield "power", _gt(req.power_kva, data.power) if req.power_kva is not None else none
-    yield "water", _gt(req.water_t_day, data.water) if req.water_t_day is not None else none
+        yield "tax_per_mu", lambda i: _gt(data.min_tax[i], req.annual_tax_wan / data.area[i])
+    if req.power_kva is not None:
+        yield "power", lambda i: _gt(req.power_kva, data.power[i])
+    if req.water_t_day is not None:
+        yield "water", lambda i: _gt(req.water_t_day, data.water[i])
     if req.eia is not None:
-        yield "eia", (data.eia >= 0) & (data.eia < EIA_RANK[req.eia])
-    else:
-        yield "eia", none
+        rank = EIA_RANK[req.eia]
+        yield "eia", lambda i: (data.eia[i] >= 0) & (data.eia[i] < rank)
     allowed = [LAND_USES.index(u) for u in req.allowed_land_uses]
-    yield "land_use", ~np.isin(data.land_use, allowed)
-    yield "price", _gt(data.price, req.max_price_wan_per_mu) if req.max_price_wan_per_mu is not None else none
+    yield "land_use", lambda i: ~np.isin(data.land_use[i], allowed)
+    if req.max_price_wan_per_mu is not None:
+        yield "price", lambda i: _gt(data.price[i], req.max_price_wan_per_mu)
     districts = req.district_adcodes
-    yield "district", (~np.isin(data.park_adcode, districts)[data.plot_park] if districts else none)
-    yield from distance_checks(req, data.plot_dist, n)
+    if districts:
+        in_district = np.isin(data.park_adcode, districts)
+        yield "district", lambda i: ~in_district[data.plot_park[i]]
+    yield from distance_checks(req, data.plot_dist)
 
 
 def park_checks(data, req: Requirement):
     """Floor-space (供楼) candidates: parks with vacant standard-factory floor."""
-    n = data.n_parks
-    none = np.zeros(n, dtype=bool)
-    yield "floor_space", _gt(req.floor_m2, np.nan_to_num(data.park_vacant, nan=0.0))
-    yield "power", _gt(req.power_kva, data.park_power) if req.power_kva is not None else none
-    yield "water", _gt(req.water_t_day, data.park_water) if req.water_t_day is not None else none
+    yield "floor_space", lambda i: _gt(req.floor_m2, np.nan_to_num(data.park_vacant[i], nan=0.0))
+    if req.power_kva is not None:
+        yield "power", lambda i: _gt(req.power_kva, data.park_power[i])
+    if req.water_t_day is not None:
+        yield "water", lambda i: _gt(req.water_t_day, data.park_water[i])
     districts = req.district_adcodes
-    yield "district", ~np.isin(data.park_adcode, districts) if districts else none
-    yield from distance_checks(req, data.park_dist, n)
+    if districts:
+        yield "district", lambda i: ~np.isin(data.park_adcode[i], districts)
+    yield from distance_checks(req, data.park_dist)
 
 
-def first_failure(checks, n: int):
-    """(codes, first failing code index per candidate or -1 if eligible)."""
+class Failures:
+    """The outcome of stage 1: per-code counts, a few example candidates per code, the eligible indices and
+    ``first`` (index of the first failed check per candidate, -1 if eligible)."""
+
+    def __init__(self, codes, first, eligible, counts, examples):
+        self.codes, self.first, self.eligible, self.counts, self.examples = codes, first, eligible, counts, examples
+
+    def summary(self, ids, unit: str) -> dict:
+        by_reason = {c: int(k) for c, k in zip(self.codes, self.counts) if k}
+        examples = {c: [str(x) for x in ids[self.examples[c]]] for c in by_reason}
+        return {"total": int(sum(by_reason.values())), "by_reason": by_reason, "examples": examples, "unit": unit}
+
+
+def _first_true(mask: np.ndarray, k: int) -> np.ndarray:
+    """Indices of the first k True values, looking at a growing prefix rather than the whole mask."""
+    size = 1024
+    while True:
+        hits = np.flatnonzero(mask[:size])
+        if len(hits) >= k or size >= len(mask):
+            return hits[:k]
+        size *= 16
+
+
+def first_failure(checks, n: int, n_examples: int = 3) -> Failures:
+    """Run checks in order, each on the survivors of the ones before it."""
     checks = list(checks)
-    first = np.full(n, -1, dtype=int)
-    for i in range(len(checks) - 1, -1, -1):
-        first[checks[i][1]] = i
-    return [c for c, _ in checks], first, checks
-
-
-def summarise(codes, first, ids, n_examples: int = 3) -> dict:
-    counts = np.bincount(first[first >= 0], minlength=len(codes))
-    by_reason = {c: int(k) for c, k in zip(codes, counts) if k}
+    first = np.full(n, -1, dtype=np.int16)
+    counts = np.zeros(len(checks), dtype=np.int64)
     examples = {}
-    for i, c in enumerate(codes):
-        if counts[i]:
-            examples[c] = [str(x) for x in ids[np.flatnonzero(first == i)[:n_examples]]]
-    return {"total": int((first >= 0).sum()), "by_reason": by_reason, "examples": examples}
+    alive = None
+    for k, (code, fails) in enumerate(checks):
+        if alive is None:  # the one pass over every candidate: no index array of the failures
+            bad_mask = fails(ALL)
+            alive = np.flatnonzero(~bad_mask)
+            first[:] = k
+            first[alive] = -1
+            counts[k] = n - len(alive)
+            examples[code] = _first_true(bad_mask, n_examples)
+        else:
+            bad_mask = fails(alive)
+            bad = alive[bad_mask]
+            alive = alive[~bad_mask]
+            first[bad] = k
+            counts[k] = len(bad)
+            examples[code] = bad[:n_examples]
+        if len(alive) == 0:
+            break
+    if alive is None:
+        alive = np.arange(n)
+    return Failures([c for c, _ in checks], first, alive, counts, examples)

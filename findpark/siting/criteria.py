@@ -29,10 +29,35 @@ def _half_if_nan(x):
 
 
 def industry_by_park(data, req: Requirement) -> tuple[np.ndarray, list]:
-    """Industry level for every park (computed once per distinct industry set) and the matched pair."""
-    per_set = [ind.match(req.industry_codes, req.industry_label, codes, labels) for labels, codes in data.codesets]
-    levels = np.array([m[0] for m in per_set])
-    return levels[data.park_codeset], per_set
+    """Industry level for every park (computed once per distinct industry set, cached per store version
+    and industry) and the matched pair per industry set."""
+    memo = data.cache.setdefault("industry", {})
+    hit = memo.get(req.industry)
+    if hit is None:
+        per_set = [ind.match(req.industry_codes, req.industry_label, codes, labels) for labels, codes in data.codesets]
+        levels = np.array([m[0] for m in per_set], dtype=float)
+        if len(memo) >= 256:
+            memo.clear()
+        hit = memo[req.industry] = (levels[data.park_codeset], per_set)
+    return hit
+
+
+def static_columns(data, parks: bool = False) -> dict:
+    """The request-independent criteria (cost, transport, performance) of every plot, or every park as a
+    floor-space candidate, computed once per store version."""
+    key = ("static", parks)
+    cols = data.cache.get(key)
+    if cols is None:
+        if parks:
+            perf = _half_if_nan(data.park_tax / (data.park_tax + T0))
+            cols = {"cost": _half_if_nan(R0 / (R0 + data.park_rent)),
+                    "transport": transport(data.park_dist, np.arange(data.n_parks)), "performance": perf}
+        else:
+            perf = _half_if_nan(data.park_tax / (data.park_tax + T0))[data.plot_park]
+            cols = {"cost": _half_if_nan(P0 / (P0 + data.price)),
+                    "transport": transport(data.plot_dist, np.arange(data.n_plots)), "performance": perf}
+        data.cache[key] = cols
+    return cols
 
 
 def transport(dist: dict, idx: np.ndarray) -> np.ndarray:
@@ -71,29 +96,33 @@ def land_fit(req: Requirement, area: np.ndarray) -> np.ndarray:
 
 def plot_matrix(data, req: Requirement, idx: np.ndarray, park_industry: np.ndarray, today_day: int) -> np.ndarray:
     """(len(idx) × len(CRITERIA)) criteria of the plots ``idx``."""
-    parks = data.plot_park[idx]
+    static = static_columns(data)
     months = np.maximum(0.0, (data.available_day[idx] - today_day) / 30.4375)
     cols = {
-        "industry": park_industry[parks],
+        "industry": park_industry[data.plot_park[idx]],
         "land_fit": land_fit(req, data.area[idx]),
-        "cost": _half_if_nan(P0 / (P0 + data.price[idx])),
-        "transport": transport(data.plot_dist, idx),
+        "cost": static["cost"][idx],
+        "transport": static["transport"][idx],
         "utilities": utilities(req, data.power[idx], data.water[idx]),
-        "performance": _half_if_nan(data.park_tax[parks] / (data.park_tax[parks] + T0)),
+        "performance": static["performance"][idx],
         "readiness": _half_if_nan(np.exp(-months / 12.0)),
     }
-    return np.column_stack([cols[c] for c in CRITERIA])
+    X = np.empty((len(idx), len(CRITERIA)))
+    for f, c in enumerate(CRITERIA):
+        X[:, f] = cols[c]
+    return X
 
 
 def park_matrix(data, req: Requirement, idx: np.ndarray, park_industry: np.ndarray) -> np.ndarray:
     """Criteria of parks ``idx`` as floor-space (供楼) candidates."""
+    static = static_columns(data, parks=True)
     cols = {
         "industry": park_industry[idx],
         "land_fit": _half_if_nan(np.clip(1 - req.floor_m2 / data.park_vacant[idx], 0, 1)),
-        "cost": _half_if_nan(R0 / (R0 + data.park_rent[idx])),
-        "transport": transport(data.park_dist, idx),
+        "cost": static["cost"][idx],
+        "transport": static["transport"][idx],
         "utilities": utilities(req, data.park_power[idx], data.park_water[idx]),
-        "performance": _half_if_nan(data.park_tax[idx] / (data.park_tax[idx] + T0)),
+        "performance": static["performance"][idx],
         "readiness": np.ones(len(idx)),
     }
     return np.column_stack([cols[c] for c in CRITERIA])

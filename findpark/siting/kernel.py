@@ -4,6 +4,8 @@
 """
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 
@@ -44,32 +46,44 @@ def rank(scores: np.ndarray, ids: np.ndarray, k: int | None = None) -> np.ndarra
 
 
 def stability(X: np.ndarray, w, targets: np.ndarray, *, top: int = 3, spread: float = 0.2,
-              n_draws: int = 200, seed: int = 0, max_pool: int = 4000) -> np.ndarray:
-    """Share of random weight perturbations (each weight × U(1-spread, 1+spread), fixed seed) under which
-    each target candidate stays in the top ``top``.
+              n_draws: int = 200, seed: int = 0) -> np.ndarray:
+    """Share of random weight perturbations (each weight × U(1-spread, 1+spread), fixed seed, renormalised)
+    under which each target candidate stays in the top ``top``.
 
-    Only candidates that could reach the top under such perturbations matter: a score can move by at most
-    the factor (1+s)/(1-s) either way, so candidates below ((1-s)/(1+s))² × the top-th score are dropped
-    first (exact), and the pool is capped at ``max_pool`` by score.
+    The perturbation factors are drawn once per (seed, spread, n_draws, F) and reused: same seed, same draws.
+
+    Exact pruning first: j beats i under EVERY such perturbation iff (x_j-x_i)·w - spread·|x_j-x_i|·w > 0
+    (the worst case puts 1-spread on the criteria where j is ahead and 1+spread where it is behind), so a
+    candidate beaten that way by each of the current top ``top`` can never enter it and is left out. Before
+    that, candidates scoring below (1-s)/(1+s) × the top-th score are dropped: for them that test holds
+    against every leader, since |x_j-x_i|·w ≤ s_j + s_i.
     """
     w = normalise_weights(w)
     n = len(X)
+    targets = np.asarray(targets, dtype=int)
     if n == 0 or len(targets) == 0:
         return np.zeros(len(targets))
     base = X @ w
-    kth = np.sort(base)[-min(top, n)]
-    bound = ((1 - spread) / (1 + spread)) ** 2 * kth
-    pool = np.flatnonzero(base >= bound)
+    t = min(top, n)
+    leaders = np.argpartition(-base, t - 1)[:t] if t < n else np.arange(n)
+    kth = base[leaders].min()
+    # |x_j - x_i|·w ≤ s_j + s_i (criteria are ≥ 0), so s_i < s_j (1-s)/(1+s) already means j dominates i
+    pool = np.flatnonzero(base >= (1 - spread) / (1 + spread) * kth)
+    for j in leaders[np.argsort(-base[leaders])]:  # each test on the survivors of the one before
+        D = X[j] - X[pool]
+        pool = pool[(D @ w - spread * (np.abs(D) @ w)) <= 0]
     pool = np.union1d(pool, targets)
-    if len(pool) > max_pool:
-        keep = pool[np.argsort(-base[pool], kind="stable")[:max_pool]]
-        pool = np.union1d(keep, targets)
-    rng = np.random.default_rng(seed)  # ties at the cut-off are broken arbitrarily (measure zero here)
-    W = w * rng.uniform(1 - spread, 1 + spread, size=(n_draws, len(w)))
+    W = w * _factors(seed, spread, n_draws, len(w))  # ties at the cut-off break arbitrarily (measure zero)
     W /= W.sum(axis=1, keepdims=True)
     S = X[pool] @ W.T  # pool × draws
     t = min(top, len(pool))
     best = np.argpartition(-S, t - 1, axis=0)[:t] if t < len(pool) else np.tile(np.arange(len(pool))[:, None], n_draws)
-    pos = {c: i for i, c in enumerate(pool)}
-    tpos = np.array([pos[x] for x in targets])
+    tpos = np.searchsorted(pool, targets)
     return (best[None, :, :] == tpos[:, None, None]).any(axis=1).mean(axis=1)
+
+
+@functools.lru_cache(maxsize=16)
+def _factors(seed: int, spread: float, n_draws: int, n_criteria: int) -> np.ndarray:
+    f = np.random.default_rng(seed).uniform(1 - spread, 1 + spread, size=(n_draws, n_criteria))
+    f.setflags(write=False)
+    return f

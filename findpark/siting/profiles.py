@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import time
 from pathlib import Path
 
 from .requirement import CRITERIA
@@ -18,6 +19,22 @@ def _dirs() -> list[Path]:
 
 
 def list_profiles() -> dict[str, dict]:
+    """All profiles; re-read when a profile folder or file changes (looked at most once a second)."""
+    now = time.monotonic()
+    if _CACHE and now - _CACHE["checked"] < 1.0 and _CACHE["dirs"] == _dirs():
+        return _CACHE["profiles"]
+    key = tuple((str(d), d.stat().st_mtime_ns if d.exists() else 0,
+                 tuple(p.stat().st_mtime_ns for p in sorted(d.glob("*.json")))) for d in _dirs())
+    if _CACHE.get("key") != key:
+        _CACHE.update(key=key, profiles=_read_profiles())
+    _CACHE.update(checked=now, dirs=_dirs())
+    return _CACHE["profiles"]
+
+
+_CACHE: dict = {}
+
+
+def _read_profiles() -> dict[str, dict]:
     out = {}
     for d in _dirs():
         for path in sorted(d.glob("*.json")):
@@ -59,4 +76,5 @@ def save_profile(name: str, weights: dict, *, title: str = "", description: str 
     doc = {"title": title or name, "description": description, "source": source,
            "weights": {c: round(weights.get(c, 0.0) / total, 6) for c in CRITERIA}}
     path.write_text(json.dumps(doc, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    _CACHE.clear()
     return path

@@ -51,8 +51,6 @@ def transport_reasons(data, dist: dict, i: int) -> list[str]:
 
 def plot_reasons(data, req, i: int, match, today_day: int) -> list[str]:
     syn = data.plot_synthetic[i]
-    park = data.plot_park[i]
-    psyn = data.park_synthetic[park]
     area = data.area[i]
     out = [industry_reason(req, match)]
     lo, hi = req.land_mu_min, req.land_mu_max
@@ -64,17 +62,37 @@ def plot_reasons(data, req, i: int, match, today_day: int) -> list[str]:
     if req.annual_tax_wan is not None and area > 0:
         out.append(f"亩均税收 {_num(req.annual_tax_wan / area)} 万元/亩, 门槛 {_num(data.min_tax[i])}"
                    f"{_m('min_tax_wan_per_mu', syn)}")
-    out += transport_reasons(data, data.plot_dist, i)
-    out.append(f"地价 {_num(data.price[i])} 万元/亩{_m('price_wan_per_mu', syn)}")
+    static = _plot_static(data, i, today_day)
+    out += static[:-2]
     if req.power_kva is not None:
         out.append(f"供电 {_num(data.power[i], 0)} kVA{_m('power_kva', syn)}, 需求 {_num(req.power_kva, 0)} kVA")
     if req.water_t_day is not None:
         out.append(f"供水 {_num(data.water[i], 0)} 吨/日{_m('water_t_day', syn)}, 需求 {_num(req.water_t_day, 0)} 吨/日")
+    return out + static[-2:]
+
+
+def _plot_static(data, i: int, today_day: int) -> list[str]:
+    """The request-independent sentences of a plot (transport, price, availability, park performance),
+    memoised per store version and day."""
+    memo = data.cache.setdefault("reasons", {})
+    key = (i, today_day)
+    hit = memo.get(key)
+    if hit is not None:
+        return hit
+    syn = data.plot_synthetic[i]
+    park = data.plot_park[i]
+    out = transport_reasons(data, data.plot_dist, i)
+    out.append(f"地价 {_num(data.price[i])} 万元/亩{_m('price_wan_per_mu', syn)}")
     day = data.available_day[i]
     if day == day:
         when = "即可供地" if day <= today_day else (EPOCH + _dt.timedelta(days=int(day))).strftime("%Y-%m 起可供地")
         out.append(when + _m("available_from", syn))
-    out.append(f"园区亩均税收 {_num(data.park_tax[park])} 万元/亩{_m('tax_per_mu_wan', psyn)}")
+    else:
+        out.append("供地时间未知")
+    out.append(f"园区亩均税收 {_num(data.park_tax[park])} 万元/亩{_m('tax_per_mu_wan', data.park_synthetic[park])}")
+    if len(memo) > 20_000:
+        memo.clear()
+    memo[key] = out
     return out
 
 

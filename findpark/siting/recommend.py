@@ -17,11 +17,11 @@ from .requirement import CRITERIA, Requirement
 
 
 def _contrib(row: np.ndarray, wn: np.ndarray) -> dict:
-    return {c: float(v) for c, v in zip(CRITERIA, row * wn)}
+    return dict(zip(CRITERIA, (row * wn).tolist()))
 
 
 def _criteria(row: np.ndarray) -> dict:
-    return {c: round(float(v), 6) for c, v in zip(CRITERIA, row)}
+    return dict(zip(CRITERIA, np.round(row, 6).tolist()))
 
 
 def normalised_request(req: Requirement) -> dict:
@@ -44,8 +44,7 @@ def choice_set(data, req: Requirement, today: _dt.date | None = None, *, ignore_
     today_day = ((today or _dt.date.today()) - EPOCH).days
     park_industry, _ = criteria.industry_by_park(data, req)
     checks = [(c, m) for c, m in constraints.plot_checks(data, req) if not (ignore_status and c == "status_unavailable")]
-    _, first, _ = constraints.first_failure(checks, data.n_plots)
-    elig = np.flatnonzero(first == -1)
+    elig = constraints.first_failure(checks, data.n_plots).eligible
     return criteria.plot_matrix(data, req, elig, park_industry, today_day), data.plot_ids[elig]
 
 
@@ -61,12 +60,18 @@ def recommend(store, request, *, today: _dt.date | None = None, data=None) -> di
     warnings = [f"店内没有 {k} 类设施, 距离条件无法满足 (no {k} in the store)"
                 for k in (req.max_distance_km or {}) if k not in data.plot_dist]
 
-    plots_out, excluded = [], None
-    best = {}  # park index -> (score, kind, local index)
+    plots_out, excluded, why_plot = [], None, {}
+    n_parks = data.n_parks
+    # per park: best plot score / its row in X (-1: none), best floor score / its row in Xp
+    plot_best = np.full(n_parks, -np.inf)
+    plot_row = np.full(n_parks, -1)
+    floor_best = np.full(n_parks, -np.inf)
+    floor_row = np.full(n_parks, -1)
+    n_eligible = np.zeros(n_parks, dtype=int)
     if req.wants_land:
-        codes, first, _ = constraints.first_failure(constraints.plot_checks(data, req), data.n_plots)
-        excluded = {**constraints.summarise(codes, first, data.plot_ids), "unit": "plots"}
-        elig = np.flatnonzero(first == -1)
+        failures = constraints.first_failure(constraints.plot_checks(data, req), data.n_plots)
+        excluded = failures.summary(data.plot_ids, "plots")
+        elig = failures.eligible
         X = criteria.plot_matrix(data, req, elig, park_industry, today_day)
         scores = X @ wn
         top = kernel.rank(scores, elig, req.top_k)  # plots are stored in id order: position = id order
@@ -74,51 +79,51 @@ def recommend(store, request, *, today: _dt.date | None = None, data=None) -> di
         for r, (j, s) in enumerate(zip(top, stab), start=1):
             i = elig[j]
             p = data.plot_park[i]
+            why_plot[int(j)] = reasons.plot_reasons(data, req, i, matches[data.park_codeset[p]], today_day)
             plots_out.append({
                 "rank": r, "plot_id": str(data.plot_ids[i]), "park_id": str(data.park_ids[p]),
                 "park_name": data.park_names[p], "score": float(scores[j]), "contributions": _contrib(X[j], wn),
-                "criteria": _criteria(X[j]),
-                "reasons": reasons.plot_reasons(data, req, i, matches[data.park_codeset[p]], today_day),
+                "criteria": _criteria(X[j]), "reasons": why_plot[int(j)],
                 "stability": round(float(s), 3), "area_mu": round(float(data.area[i]), 2),
                 "centroid": [round(float(data.lon[i]), 7), round(float(data.lat[i]), 7)],
             })
-        order = np.lexsort((elig, -scores))
-        park_of = data.plot_park[elig][order]
-        _, firsts = np.unique(park_of, return_index=True)
-        n_eligible = np.bincount(data.plot_park[elig], minlength=data.n_parks)
-        for j in order[firsts]:
-            best[int(data.plot_park[elig[j]])] = (float(scores[j]), "plot", j)
-    else:
-        n_eligible = np.zeros(data.n_parks, dtype=int)
+        # each park's best plot: highest score, then lowest position (= id)
+        park_of = data.plot_park[elig]
+        np.maximum.at(plot_best, park_of, scores)
+        hit = np.flatnonzero(scores == plot_best[park_of])
+        parks_hit, first_hit = np.unique(park_of[hit], return_index=True)
+        plot_row[parks_hit] = hit[first_hit]
+        n_eligible = np.bincount(park_of, minlength=n_parks)
 
     floor_excluded = None
     if req.wants_floor:
-        pcodes, pfirst, _ = constraints.first_failure(constraints.park_checks(data, req), data.n_parks)
-        floor_excluded = {**constraints.summarise(pcodes, pfirst, data.park_ids), "unit": "parks"}
-        pelig = np.flatnonzero(pfirst == -1)
+        pfail = constraints.first_failure(constraints.park_checks(data, req), n_parks)
+        floor_excluded = pfail.summary(data.park_ids, "parks")
+        pelig = pfail.eligible
         Xp = criteria.park_matrix(data, req, pelig, park_industry)
-        pscores = Xp @ wn
-        for j, p in enumerate(pelig):
-            if int(p) not in best or pscores[j] > best[int(p)][0]:
-                best[int(p)] = (float(pscores[j]), "floor_space", j)
+        floor_best[pelig] = Xp @ wn
+        floor_row[pelig] = np.arange(len(pelig))
 
-    park_idx = np.array(sorted(best), dtype=int)
-    park_scores = np.array([best[p][0] for p in park_idx])
+    # a park's score: its best plot's, or its floor space's when that is higher (供楼)
+    via_floor = floor_best > plot_best
+    park_score = np.where(via_floor, floor_best, plot_best)
+    ranked = np.flatnonzero(np.isfinite(park_score))
     parks_out = []
-    for r, k in enumerate(kernel.rank(park_scores, park_idx, req.top_k), start=1):
-        p = int(park_idx[k])
-        score, via, j = best[p]
+    for r, k in enumerate(kernel.rank(park_score[ranked], ranked, req.top_k), start=1):
+        p = int(ranked[k])
         match = matches[data.park_codeset[p]]
-        if via == "plot":
+        if not via_floor[p]:
+            j = int(plot_row[p])
             i = elig[j]
-            row, best_plot = X[j], str(data.plot_ids[i])
-            why = reasons.plot_reasons(data, req, i, match, today_day)
+            row, best_plot, via = X[j], str(data.plot_ids[i]), "plot"
+            why = why_plot.get(j) or reasons.plot_reasons(data, req, i, match, today_day)
         else:
-            row, best_plot = Xp[j], None
+            j = int(floor_row[p])
+            row, best_plot, via = Xp[j], None, "floor_space"
             why = reasons.floor_reasons(data, req, p, match)
         n = int(n_eligible[p])
         parks_out.append({
-            "rank": r, "park_id": str(data.park_ids[p]), "name": data.park_names[p], "score": score,
+            "rank": r, "park_id": str(data.park_ids[p]), "name": data.park_names[p], "score": float(park_score[p]),
             "best_plot_id": best_plot, "n_eligible_plots": n, "via": via, "contributions": _contrib(row, wn),
             "criteria": _criteria(row), "reasons": ([f"{n} 个地块符合全部条件"] if n else []) + why,
             "centroid": [round(float(data.park_lon[p]), 7), round(float(data.park_lat[p]), 7)],

@@ -195,6 +195,7 @@ class GeoPackageStore:
         with self._write_lock:  # header fields; not transactional in WAL mode, so set after the schema
             self._writer.execute("PRAGMA application_id = 1196444487")  # 'GPKG'
             self._writer.execute("PRAGMA user_version = 10400")  # GeoPackage 1.4
+            self._writer.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # header into the main file for GDAL readers
 
     def _register_attributes(self, conn, table: str, description: str) -> None:
         conn.execute("INSERT OR IGNORE INTO gpkg_contents (table_name, data_type, identifier, description) "
@@ -338,7 +339,7 @@ class GeoPackageStore:
 
     def columns(self, layer: str, fields: list[str], *, geometry: bool = True) -> dict:
         """Whole columns as lists (and decoded shapely geometries under "geometry"), ordered by id: the bulk
-        path for precomputing features over every record."""
+        path for precomputing features over every record. Equal list values are shared objects: don't mutate."""
         lay = LAYERS[layer]
         for f in fields:
             if f not in lay.by_name:
@@ -356,7 +357,11 @@ class GeoPackageStore:
             out["geometry"] = gpkg_binary.decode_many(columns.pop(0))
         for f, col in zip(fields, columns):
             fd = lay.by_name[f]
-            out[f] = [decode_value(fd, v) for v in col] if fd.type in ("list", "bool") else list(col)
+            if fd.type in ("list", "bool"):
+                memo: dict = {}  # lists repeat (e.g. synthetic): decode each distinct text once; rows share them
+                out[f] = [memo[v] if v in memo else memo.setdefault(v, decode_value(fd, v)) for v in col]
+            else:
+                out[f] = list(col)
         return out
 
     def get(self, layer: str, id: str) -> dict | None:
@@ -376,7 +381,9 @@ class GeoPackageStore:
 
     @property
     def data_version(self) -> int:
-        return int(self.meta().get("data_version", 0))
+        """Goes up by one with every write; asked on every request, so one indexed lookup."""
+        row = self._reader().execute("SELECT value FROM meta WHERE key = 'data_version'").fetchone()
+        return int(row[0]) if row else 0
 
     def load_log(self) -> list[dict]:
         db = sqlite_utils.Database(self._reader())
