@@ -180,6 +180,11 @@ def serve(db, host, port, debug):
     from .bootstrap import ensure_store
     from .web import create_app
 
+    from threadpoolctl import threadpool_limits
+
+    # Scoring matrices are N x 7: BLAS threads only add hand-offs, and on a busy 2-core server each threaded
+    # matmul can stall for milliseconds waiting for its worker (benchmarks/recommend_bench.py).
+    threadpool_limits(1, user_api="blas")
     url = _store_url(db)
     store = ensure_store(url)
     click.echo(f"store {store.path}: {store.count('parks')} parks, {store.count('plots')} plots, "
