@@ -16,4 +16,6 @@ def ensure_store(url=None):
     if not store.exists():
         store.init()
         load_files(store, bundled_files(), replace=True)
+    else:
+        store.init()  # idempotent: adds tables newer versions need (e.g. inquiries) to an older store
     return store

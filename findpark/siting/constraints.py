@@ -103,13 +103,14 @@ def _first_true(mask: np.ndarray, k: int) -> np.ndarray:
         size *= 16
 
 
-def first_failure(checks, n: int, n_examples: int = 3) -> Failures:
-    """Run checks in order, each on the survivors of the ones before it."""
+def first_failure(checks, n: int, n_examples: int = 3, subset: np.ndarray | None = None) -> Failures:
+    """Run checks in order, each on the survivors of the ones before it (only on ``subset`` when given;
+    candidates outside it keep first = -1 and are not counted)."""
     checks = list(checks)
     first = np.full(n, -1, dtype=np.int16)
     counts = np.zeros(len(checks), dtype=np.int64)
     examples = {}
-    alive = None
+    alive = None if subset is None else np.asarray(subset, dtype=int)
     for k, (code, fails) in enumerate(checks):
         if alive is None:  # the one pass over every candidate: no index array of the failures
             bad_mask = fails(ALL)

@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 from .errors import LoadError, StoreError
+from .gpkg import Range
 from .schema import LAYERS
 
 DEFAULT_DB = Path("instance") / "findpark.gpkg"
@@ -33,4 +34,4 @@ def open_store(url: str | os.PathLike | None = None):
     return GeoPackageStore(path)
 
 
-__all__ = ["open_store", "default_url", "LoadError", "StoreError", "LAYERS"]
+__all__ = ["open_store", "default_url", "LoadError", "StoreError", "LAYERS", "Range"]

@@ -15,6 +15,7 @@ import datetime as _dt
 import json
 import sqlite3
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 
 import shapely
@@ -72,6 +73,13 @@ _RTREE_TRIGGERS = {
         ST_IsEmpty(NEW."{c}")) BEGIN DELETE FROM "{r}" WHERE id IN (OLD."fid", NEW."fid"); END""",
     "delete": """AFTER DELETE ON "{t}" WHEN old."{c}" NOT NULL BEGIN DELETE FROM "{r}" WHERE id = OLD."fid"; END""",
 }
+
+
+@dataclass(frozen=True)
+class Range:
+    """A ``where`` value meaning min ≤ field ≤ max (either end may be None)."""
+    min: float | None = None
+    max: float | None = None
 
 
 def _now() -> str:
@@ -187,7 +195,12 @@ class GeoPackageStore:
             db["meta"].create({"key": str, "value": str}, pk="key", if_not_exists=True)
             db["load_log"].create({"id": int, "at": str, "files": str, "counts": str, "messages": str},
                                   pk="id", if_not_exists=True)
-            for name, desc in (("meta", "store metadata"), ("load_log", "what was loaded, when")):
+            db["inquiries"].create({"id": str, "created_at": str, "park_id": str, "plot_id": str, "company": str,
+                                    "contact_name": str, "contact_phone": str, "contact_email": str,
+                                    "project_summary": str, "industry": str, "confidential": int,
+                                    "token_sha256": str, "status": str}, pk="id", if_not_exists=True)
+            for name, desc in (("meta", "store metadata"), ("load_log", "what was loaded, when"),
+                               ("inquiries", "inquiries (可询) from projects to parks")):
                 self._register_attributes(conn, name, desc)
             if db["meta"].count == 0:
                 db["meta"].insert_all([{"key": "data_version", "value": "0"},
@@ -287,7 +300,14 @@ class GeoPackageStore:
         for key, value in (where or {}).items():
             if key not in layer.by_name:
                 raise KeyError(f"{t} has no field {key!r}")
-            if isinstance(value, (list, tuple, set)):
+            if isinstance(value, Range):
+                if value.min is not None:
+                    clauses.append(f't."{key}" >= ?')
+                    params.append(value.min)
+                if value.max is not None:
+                    clauses.append(f't."{key}" <= ?')
+                    params.append(value.max)
+            elif isinstance(value, (list, tuple, set)):
                 value = list(value)
                 clauses.append(f't."{key}" IN ({", ".join("?" * len(value))})' if value else "0")
                 params += value
@@ -364,6 +384,11 @@ class GeoPackageStore:
                 out[f] = list(col)
         return out
 
+    def extent(self, layer: str) -> list[float] | None:
+        """[minlon, minlat, maxlon, maxlat] of a layer, from its R*Tree."""
+        row = self._reader().execute(f'SELECT min(minx), min(miny), max(maxx), max(maxy) FROM "rtree_{LAYERS[layer].name}_{GEOM_COL}"').fetchone()
+        return None if row[0] is None else [float(v) for v in row]
+
     def get(self, layer: str, id: str) -> dict | None:
         recs = self.read(layer, where={"id": id})
         return recs[0] if recs else None
@@ -392,6 +417,42 @@ class GeoPackageStore:
     def attributes(self, table: str) -> sqlite_utils.db.Table:
         """A sqlite-utils Table for a plain attribute table (read side)."""
         return sqlite_utils.Database(self._reader())[table]
+
+    # -- inquiries (attribute table; not geodata, so data_version does not change) ---------------
+    INQUIRY_FIELDS = ("id", "created_at", "park_id", "plot_id", "company", "contact_name", "contact_phone",
+                      "contact_email", "project_summary", "industry", "confidential", "token_sha256", "status")
+
+    def add_inquiry(self, rec: dict) -> dict:
+        row = {k: rec.get(k) for k in self.INQUIRY_FIELDS}
+        row["confidential"] = 1 if rec.get("confidential") else 0
+        with self.transaction() as conn:
+            conn.execute(f"INSERT INTO inquiries ({', '.join(self.INQUIRY_FIELDS)}) "
+                         f"VALUES ({', '.join('?' * len(self.INQUIRY_FIELDS))})", [row[k] for k in self.INQUIRY_FIELDS])
+        return self.get_inquiry(row["id"])
+
+    def get_inquiry(self, id: str) -> dict | None:
+        rows = list(sqlite_utils.Database(self._reader())["inquiries"].rows_where("id = ?", [id]))
+        return self._inquiry(rows[0]) if rows else None
+
+    def list_inquiries(self, *, confidential: bool | None = None, park_id: str | None = None,
+                       limit: int = 100, offset: int = 0) -> tuple[list[dict], int]:
+        """(page of inquiries newest first, total matching). ``confidential``: None = all, else only that kind."""
+        clauses, params = [], []
+        if confidential is not None:
+            clauses.append("confidential = ?")
+            params.append(1 if confidential else 0)
+        if park_id is not None:
+            clauses.append("park_id = ?")
+            params.append(park_id)
+        where = " AND ".join(clauses) or "1"
+        table = sqlite_utils.Database(self._reader())["inquiries"]
+        total = self._reader().execute(f"SELECT count(*) FROM inquiries WHERE {where}", params).fetchone()[0]
+        rows = table.rows_where(where, params, order_by="created_at DESC, id", limit=limit, offset=offset)
+        return [self._inquiry(r) for r in rows], total
+
+    @staticmethod
+    def _inquiry(row: dict) -> dict:
+        return {**row, "confidential": bool(row["confidential"])}
 
     def backup(self, dest) -> None:
         """Online backup of the live database (never copy the file)."""

@@ -15,8 +15,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.from_mapping(
         DB=os.environ.get("FINDPARK_DB") or default_url(),
         TILES=os.environ.get("FINDPARK_TILES") or None,
-        MAX_CONTENT_LENGTH=1 * 1024 * 1024,
-        JSON_AS_ASCII=False,
+        MAX_CONTENT_LENGTH=int(os.environ.get("FINDPARK_MAX_CONTENT_LENGTH", 256 * 1024)),
+        CORS_ORIGINS=[o.strip() for o in os.environ.get("FINDPARK_CORS_ORIGINS", "").split(",") if o.strip()],
     )
     if test_config:
         app.config.update(test_config)
@@ -28,8 +28,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.extensions["findpark_store"] = store
 
     from . import pages
+    from .. import api
 
     app.register_blueprint(pages.bp)
+    api.init_app(app)
     return app
 
 
