@@ -84,3 +84,43 @@ def plot_feature(pid, park_id="G331018", geometry=None, **props):
             "as_of": "2026-01-01", "synthetic": []}
     base.update(props)
     return {"type": "Feature", "geometry": geometry or square(120.36, 30.30), "properties": base}
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def live_server(bundled_db, tmp_path_factory):
+    """findpark under gunicorn on loopback (2 workers x 4 threads), on a copy of the bundled store."""
+    import os
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    db = tmp_path_factory.mktemp("live") / "live.gpkg"
+    open_store(bundled_db).backup(db)
+    port = _free_port()
+    env = {**os.environ, "FINDPARK_DB": str(db), "OPENBLAS_NUM_THREADS": "1"}
+    proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "-w", "2", "--threads", "4", "-b", f"127.0.0.1:{port}",
+                             "--log-level", "warning", "findpark.web:create_app()"], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            urllib.request.urlopen(base + "/api/v1/health", timeout=2).read()
+            break
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                raise RuntimeError("gunicorn did not start:\n" + proc.stdout.read().decode(errors="replace"))
+            time.sleep(0.3)
+    yield base
+    proc.terminate()
+    proc.wait(timeout=20)

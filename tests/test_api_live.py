@@ -1,0 +1,40 @@
+"""Real clients against a live gunicorn server on loopback: GDAL's OGC API Features driver and concurrent load."""
+import json
+import urllib.request
+
+import pyogrio
+
+from findpark import loadtest
+
+
+def test_gdal_reads_every_collection(live_server, bundled_store):
+    for layer in ("parks", "plots", "amenities"):
+        df = pyogrio.read_dataframe(f"OAPIF:{live_server}/ogc", layer=layer)
+        assert len(df) == bundled_store.count(layer), layer
+        assert df.crs is not None and df.crs.equals("OGC:CRS84") or df.crs.to_epsg() == 4326, df.crs
+    plots = pyogrio.read_dataframe(f"OAPIF:{live_server}/ogc", layer="plots", bbox=(120.2, 30.1, 120.6, 30.5))
+    assert len(plots) == len(bundled_store.read("plots", bbox=(120.2, 30.1, 120.6, 30.5)))
+    assert set(plots["park_id"]) <= bundled_store.ids("parks")
+
+
+def test_concurrent_load_has_no_errors(live_server):
+    req = json.load(open("examples/auto_parts.json", encoding="utf-8"))
+    health = loadtest.run(live_server, "GET", "/api/v1/health", clients=20, seconds=2.0)
+    rec = loadtest.run(live_server, "POST", "/api/v1/recommend", req, clients=20, seconds=2.0)
+    for r in (health, rec):
+        assert r.errors == 0, r.statuses
+        assert r.requests > 20
+    print(f"\nhealth {health.rps:.0f} req/s, recommend {rec.rps:.0f} req/s "
+          f"(ratio {rec.rps / health.rps:.2f}; p95 {rec.percentile(0.95):.0f} ms)")
+
+
+def test_live_server_never_500s_on_garbage(live_server):
+    for path, body, ctype in (("/api/v1/recommend", b"\xff\xfe", "application/json"),
+                              ("/api/v1/recommend", b"[1,2]", "application/json"),
+                              ("/api/v1/inquiries", b"{}", "text/plain")):
+        request = urllib.request.Request(live_server + path, data=body, headers={"Content-Type": ctype}, method="POST")
+        try:
+            urllib.request.urlopen(request, timeout=10)
+            raise AssertionError("expected an error status")
+        except urllib.error.HTTPError as exc:
+            assert 400 <= exc.code < 500 and exc.headers["Content-Type"].startswith("application/problem+json")
