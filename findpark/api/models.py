@@ -4,45 +4,95 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, WithJsonSchema,
+                      field_validator, model_validator)
 
+from ..siting import Requirement
+from ..siting.requirement import some_of
 from ..store.schema import AMENITY_KINDS, LAND_USES, LEVELS, PLOT_STATUSES
 
-BBOX_RE = re.compile(r"^\s*-?\d+(\.\d+)?\s*(,\s*-?\d+(\.\d+)?\s*){3}$")
-ID_PATTERN = r"^[A-Za-z0-9_.:-]{1,64}$"
+# Patterns are written for both regex dialects that read them: ECMA-262 (the OpenAPI document, clients)
+# and pydantic-core's Rust engine (the server), so no \d (Unicode digits in Rust) and no lookaround.
+ID_CHARS = r"[A-Za-z0-9_.:-]{1,64}"
+ID_PATTERN = rf"^{ID_CHARS}$"
+_LON = r"-?(180(\.0+)?|(1[0-7][0-9]|[1-9]?[0-9])(\.[0-9]+)?)"
+_LAT = r"-?(90(\.0+)?|[1-8]?[0-9](\.[0-9]+)?)"
+BBOX_PATTERN = rf"^{_LON},{_LAT},{_LON},{_LAT}$"
+BBOX_RE = re.compile(BBOX_PATTERN)
+FORMATS = Literal["json", "geojson"]
 
 
 def parse_bbox(text: str | None):
     """'minlon,minlat,maxlon,maxlat' → tuple, or ValueError naming the problem."""
     if text is None:
         return None
-    parts = text.split(",")
-    try:
-        vals = [float(p) for p in parts]
-    except ValueError:
-        raise ValueError("bbox must be four numbers: minlon,minlat,maxlon,maxlat") from None
-    if len(vals) != 4 or not all(math.isfinite(v) for v in vals):
-        raise ValueError("bbox must be four finite numbers: minlon,minlat,maxlon,maxlat")
-    minx, miny, maxx, maxy = vals
-    if not (-180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90):
-        raise ValueError("bbox must satisfy -180 ≤ minlon ≤ maxlon ≤ 180 and -90 ≤ minlat ≤ maxlat ≤ 90 (WGS84 lon/lat)")
+    if not BBOX_RE.fullmatch(text):
+        raise ValueError("bbox must be four decimal numbers minlon,minlat,maxlon,maxlat (WGS84 lon/lat, "
+                         "-180 ≤ lon ≤ 180, -90 ≤ lat ≤ 90, no spaces)")
+    minx, miny, maxx, maxy = (float(p) for p in text.split(","))
+    if not (minx <= maxx and miny <= maxy):
+        raise ValueError("bbox must satisfy minlon ≤ maxlon and minlat ≤ maxlat")
     return minx, miny, maxx, maxy
 
 
+# -- query-string numbers ---------------------------------------------------------------------------
+# pydantic's lax parsing would read '1_0', ' 5 ', '1.0' (as an int), 'true' or 'NaN' out of a query string;
+# the API reads what the document says: an ASCII decimal integer, or a finite decimal number.
+def _wire_int(v):
+    if isinstance(v, str):
+        if not v.isascii() or "_" in v or v != v.strip():
+            raise ValueError("must be an integer")
+        try:
+            return int(v)
+        except ValueError:
+            raise ValueError("must be an integer") from None
+    if isinstance(v, bool) or not isinstance(v, int):
+        raise ValueError("must be an integer")
+    return v
+
+
+def _wire_float(v):
+    if isinstance(v, str):
+        if not v.isascii() or "_" in v or v != v.strip():
+            raise ValueError("must be a number")
+        try:
+            v = float(v)
+        except ValueError:
+            raise ValueError("must be a number") from None
+    if isinstance(v, bool) or not isinstance(v, (int, float)):
+        raise ValueError("must be a number")
+    if not math.isfinite(v):
+        raise ValueError("must be a finite number")
+    return v
+
+
+def wire_int(**constraints):
+    """A query-string integer with ``Field`` constraints (inside the type, so ``X | None`` keeps them in the
+    schema)."""
+    return Annotated[int, Field(**constraints), BeforeValidator(_wire_int)]
+
+
+def wire_float(**constraints):
+    return Annotated[float, Field(**constraints), BeforeValidator(_wire_float)]
+
+
 class Query(BaseModel):
-    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+    """Query parameters, read as sent: no whitespace stripping (a pattern or enum sees the raw text);
+    parameters the model does not know are ignored, as HTTP servers do."""
+    model_config = ConfigDict(extra="ignore")
 
 
 class Paging(Query):
-    limit: int = Field(50, ge=1, le=1000, description="page size")
-    offset: int = Field(0, ge=0, le=10_000_000, description="items to skip")
+    limit: wire_int(ge=1, le=1000) = Field(50, description="page size")
+    offset: wire_int(ge=0, le=10_000_000) = Field(0, description="items to skip")
 
 
 class BboxMixin(Query):
-    bbox: str | None = Field(None, description="minlon,minlat,maxlon,maxlat (WGS84); answered from the R*Tree index",
-                             examples=["120.1,30.1,120.6,30.5"], max_length=200)
+    bbox: str | None = Field(None, description="minlon,minlat,maxlon,maxlat (WGS84); answered from the R*Tree "
+                                               "index. minlon ≤ maxlon and minlat ≤ maxlat, else 400",
+                             examples=["120.1,30.1,120.6,30.5"], max_length=200, pattern=BBOX_PATTERN)
 
     @field_validator("bbox")
     @classmethod
@@ -52,36 +102,41 @@ class BboxMixin(Query):
 
 
 class FormatQuery(Query):
-    format: Literal["json", "geojson"] = "json"
+    format: FORMATS = "json"
 
 
 class ParksQuery(Paging, BboxMixin):
     industry: str | None = Field(None, max_length=50, description="label (生物医药), GB/T 4754 code (C27) or fragment")
     district: str | None = Field(None, max_length=50, description="adcode or name (萧山区, 杭州市)")
-    adcode: str | None = Field(None, pattern=r"^\d{2,6}$", description="county adcode, or a prefix (3301 = 杭州)")
+    adcode: str | None = Field(None, pattern=r"^[0-9]{2,6}$", description="county adcode, or a prefix (3301 = 杭州)")
     level: Literal[LEVELS] | None = None  # type: ignore[valid-type]
-    min_available_mu: float | None = Field(None, ge=0, le=1e7, description="available land (status available), 亩")
+    min_available_mu: wire_float(ge=0, le=1e7) | None = Field(None,
+                                                              description="available land (status available), 亩")
     q: str | None = Field(None, max_length=100, description="name contains")
-    format: Literal["json", "geojson"] = "json"
+    format: FORMATS = "json"
 
 
 class PlotsQuery(Paging, BboxMixin):
     park_id: str | None = Field(None, pattern=ID_PATTERN)
     status: Literal[PLOT_STATUSES] | None = None  # type: ignore[valid-type]
     land_use: Literal[LAND_USES] | None = None  # type: ignore[valid-type]
-    min_mu: float | None = Field(None, ge=0, le=1e7)
-    max_mu: float | None = Field(None, ge=0, le=1e7)
-    format: Literal["json", "geojson"] = "json"
+    min_mu: wire_float(ge=0, le=1e7) | None = None
+    max_mu: wire_float(ge=0, le=1e7) | None = Field(None, description="≥ min_mu when both are given, else 400")
+    format: FORMATS = "json"
 
 
 class AmenitiesQuery(Paging, BboxMixin):
     kind: Literal[AMENITY_KINDS] | None = None  # type: ignore[valid-type]
-    limit: int = Field(1000, ge=1, le=5000)
-    format: Literal["json", "geojson"] = "json"
+    limit: wire_int(ge=1, le=5000) = 1000
+    format: FORMATS = "json"
 
 
 class CompareQuery(Query):
-    ids: str = Field(..., description="2-4 park ids, comma-separated", examples=["G331018,G331019"], max_length=300)
+    # documented as what it is: an array of ids in the query string's comma form (style form, explode false)
+    ids: Annotated[str, WithJsonSchema({"type": "array", "items": {"type": "string", "pattern": ID_PATTERN},
+                                        "minItems": 2, "maxItems": 4, "uniqueItems": True,
+                                        "examples": [["G331018", "G331019"]]})] = Field(
+        ..., description="2-4 distinct park ids, comma-separated: ids=G331018,G331019")
 
     @field_validator("ids")
     @classmethod
@@ -91,45 +146,96 @@ class CompareQuery(Query):
 
 
 def split_ids(text) -> list[str]:
-    ids = [s.strip() for s in (text.split(",") if isinstance(text, str) else text) if s.strip()]
+    """'A,B' or ['A', 'B'] → 2-4 distinct park ids, or ValueError."""
+    ids = text.split(",") if isinstance(text, str) else list(text)
     if not 2 <= len(ids) <= 4:
         raise ValueError("give 2-4 park ids")
+    for i in ids:
+        if not re.fullmatch(ID_CHARS, i):
+            raise ValueError(f"{i!r} is not a park id")
     if len(set(ids)) != len(ids):
         raise ValueError("park ids repeat")
-    for i in ids:
-        if not re.match(ID_PATTERN, i):
-            raise ValueError(f"{i!r} is not a park id")
     return ids
 
 
+ParkId = Annotated[str, Field(pattern=ID_PATTERN)]
+# at least one character that is neither a control character nor ASCII white space
+NOT_BLANK = r"[^\x00-\x20\x7f]"
+
+
+def _trim(v):
+    return v.strip(" \t\n\r\f\v") if isinstance(v, str) else v
+
+
+COMPARE_EXAMPLES = [
+    {"ids": ["G331018", "G331019"]},
+    {"ids": ["G331018", "G331019", "G331107"], "requirement": {"industry": "汽车零部件", "land_mu_min": 30,
+                                                               "land_mu_max": 120, "power_kva": 2000}}]
+
+
+def _compare_schema(schema: dict) -> None:
+    """The requirement of a comparison must ask for land: it picks each park's best plot."""
+    req = schema["properties"]["requirement"]
+    req["anyOf"] = [{"allOf": [o, {"anyOf": some_of("land_mu_min", "land_mu_max")}]} if "$ref" in o else o
+                    for o in req["anyOf"]]
+    schema["examples"] = COMPARE_EXAMPLES
+
+
 class CompareBody(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    ids: list[str] = Field(..., min_length=2, max_length=4, description="2-4 park ids")
-    requirement: dict | None = Field(None, description="a project requirement (see /recommend); adds each park's "
-                                                       "best plot and why")
+    model_config = ConfigDict(extra="forbid", json_schema_extra=lambda schema: _compare_schema(schema))
+    ids: list[ParkId] = Field(..., min_length=2, max_length=4, description="2-4 distinct park ids",
+                              json_schema_extra={"uniqueItems": True})
+    requirement: Requirement | None = Field(None, description="a project requirement (see /recommend); adds each "
+                                                              "park's best plot and why")
 
     @field_validator("ids")
     @classmethod
     def _ids(cls, v):
         return split_ids(v)
 
+    @field_validator("requirement")
+    @classmethod
+    def _land(cls, v):
+        if v is not None and not v.wants_land:
+            raise ValueError("give land (land_mu_min and/or land_mu_max): a comparison picks each park's best plot")
+        return v
+
+
+INQUIRY_EXAMPLES = [
+    {"park_id": "G331018", "plot_id": "G331018-001", "company": "某新能源汽车零部件有限公司", "contact_name": "王经理",
+     "contact_phone": "+86 571 8888 0000", "project_summary": "电驱动总成项目, 用地约 80 亩, 投资 6 亿元",
+     "industry": "汽车零部件"},
+    {"park_id": "G331018", "company": "Example Bio Ltd", "contact_name": "Li", "contact_email": "li@example.com",
+     "project_summary": "API 原料药中试", "confidential": True}]
+EMAIL_PART = r"[^@\x00-\x20\x7f]"
+
 
 class InquiryIn(BaseModel):
-    """An inquiry (可询) from a project to a park."""
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-    park_id: str = Field(..., pattern=ID_PATTERN)
-    plot_id: str | None = Field(None, pattern=ID_PATTERN)
-    company: str = Field(..., min_length=1, max_length=200)
-    contact_name: str = Field(..., min_length=1, max_length=100)
+    """An inquiry (可询) from a project to a park. Give contact_phone or contact_email (or both). park_id must
+    name a park and plot_id a plot of that park, else 422."""
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"anyOf": [
+        {"required": ["contact_phone"], "properties": {"contact_phone": {"type": "string"}}},
+        {"required": ["contact_email"], "properties": {"contact_email": {"type": "string"}}}],
+        "examples": INQUIRY_EXAMPLES})
+    park_id: ParkId
+    plot_id: ParkId | None = None
+    company: str = Field(..., min_length=1, max_length=200, pattern=NOT_BLANK)
+    contact_name: str = Field(..., min_length=1, max_length=100, pattern=NOT_BLANK)
     contact_phone: str | None = Field(None, pattern=r"^[0-9+() -]{5,30}$")
-    contact_email: str | None = Field(None, pattern=r"^[^@\s]{1,64}@[^@\s]{1,190}\.[^@\s]{1,63}$", max_length=254)
-    project_summary: str = Field(..., min_length=1, max_length=4000)
+    contact_email: str | None = Field(None, max_length=254,
+                                      pattern=rf"^{EMAIL_PART}{{1,64}}@{EMAIL_PART}{{1,190}}\.{EMAIL_PART}{{1,63}}$")
+    project_summary: str = Field(..., min_length=1, max_length=4000, pattern=NOT_BLANK)
     industry: str | None = Field(None, max_length=50)
-    confidential: bool = Field(False, description="hide the company and contact in lists")
+    confidential: StrictBool = Field(False, description="hide the company and contact in lists")
+
+    @field_validator("company", "contact_name", "project_summary", "industry")
+    @classmethod
+    def _trimmed(cls, v):  # after validation: the length and pattern apply to what was sent
+        return _trim(v)
 
     @model_validator(mode="after")
     def _contact(self):
-        if not self.contact_phone and not self.contact_email:
+        if self.contact_phone is None and self.contact_email is None:
             raise ValueError("give contact_phone or contact_email")
         return self
 
@@ -143,14 +249,7 @@ class TokenQuery(Query):
                                                                 "(or header X-Inquiry-Token)")
 
 
-class OgcItemsQuery(Query):
-    bbox: str | None = Field(None, max_length=200, description="minlon,minlat,maxlon,maxlat (CRS84)")
-    limit: int = Field(100, ge=1, le=10_000)
-    offset: int = Field(0, ge=0, le=10_000_000)
-    f: str | None = Field(None, max_length=20, description="output format; only json/geojson")
-
-    @field_validator("bbox")
-    @classmethod
-    def _bbox(cls, v):
-        parse_bbox(v)
-        return v
+class OgcItemsQuery(BboxMixin):
+    limit: wire_int(ge=1, le=10_000) = 100
+    offset: wire_int(ge=0, le=10_000_000) = 0
+    f: FORMATS | None = Field(None, description="output format: GeoJSON either way")

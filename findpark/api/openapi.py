@@ -5,10 +5,11 @@ from functools import lru_cache
 
 from pydantic.json_schema import models_json_schema
 
-from .. import __version__
+from .. import __version__, parkinfo
 from ..siting import CRITERIA, Requirement
-from ..store.schema import AMENITY_KINDS, LAND_USES, LEVELS, PLOT_STATUSES
+from ..store.schema import EIA_CATEGORIES, LAND_USES, LAYERS, PLOT_STATUSES
 from . import models as m
+from .rest import PUBLIC_INQUIRY
 
 REF = "#/components/schemas/{model}"
 JSON, GEOJSON, PROBLEM = "application/json", "application/geo+json", "application/problem+json"
@@ -16,7 +17,7 @@ JSON, GEOJSON, PROBLEM = "application/json", "application/geo+json", "applicatio
 
 def _strip(schema: dict) -> dict:
     """Query parameters are never null: keep the non-null branch of Optional[...] and drop titles."""
-    schema = {k: v for k, v in schema.items() if k != "title"}
+    schema = {k: v for k, v in schema.items() if k != "title" and not (k == "default" and v is None)}
     if "anyOf" in schema:
         options = [o for o in schema["anyOf"] if o.get("type") != "null"]
         if len(options) == 1:
@@ -31,6 +32,8 @@ def params(model) -> list[dict]:
     out = []
     for name, prop in schema["properties"].items():
         p = {"name": name, "in": "query", "required": name in required, "schema": _strip(prop)}
+        if p["schema"].get("type") == "array":  # a list in one parameter, comma-separated
+            p.update(style="form", explode=False)
         if "description" in prop:
             p["description"] = prop["description"]
             p["schema"].pop("description", None)
@@ -38,115 +41,239 @@ def params(model) -> list[dict]:
     return out
 
 
-def path_param(name: str, description: str) -> dict:
-    return {"name": name, "in": "path", "required": True, "description": description,
-            "schema": {"type": "string", "pattern": m.ID_PATTERN}}
+def path_param(name: str, description: str, *examples: str) -> dict:
+    schema = {"type": "string", "pattern": m.ID_PATTERN}
+    if examples:
+        schema["examples"] = list(examples)
+    return {"name": name, "in": "path", "required": True, "description": description, "schema": schema}
 
 
-def _obj(required: list, props: dict, extra: bool = True) -> dict:
-    return {"type": "object", "required": required, "properties": props, "additionalProperties": extra}
+def _obj(required: list, props: dict, extra: bool = False) -> dict:
+    """An object with exactly these properties (``extra``: others allowed too)."""
+    return {"type": "object", "required": list(required), "properties": props, "additionalProperties": extra}
+
+
+def _ref(name: str) -> dict:
+    return {"$ref": REF.format(model=name)}
+
+
+def _nullable(schema: dict) -> dict:
+    out = dict(schema)
+    out["type"] = [schema["type"], "null"]
+    if "enum" in out:
+        out["enum"] = [*out["enum"], None]
+    return out
+
+
+def _array(items: dict, **kw) -> dict:
+    return {"type": "array", "items": items, **kw}
 
 
 NUM = {"type": "number"}
+INT = {"type": "integer"}
 NUM_OR_NULL = {"type": ["number", "null"]}
 STR = {"type": "string"}
 STR_OR_NULL = {"type": ["string", "null"]}
-LONLAT = {"type": ["array", "null"], "items": NUM, "minItems": 2, "maxItems": 2}
-GEOMETRY = {"type": ["object", "null"], "required": ["type"], "properties": {"type": STR}}
+BOOL = {"type": "boolean"}
+DATE = r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"
+LONLAT = {"type": ["array", "null"], "items": NUM, "minItems": 2, "maxItems": 2,
+          "description": "[lon, lat] WGS84 (a point on the surface of a polygon)"}
+BBOX = {"type": ["array", "null"], "items": NUM, "minItems": 4, "maxItems": 4,
+        "description": "[minlon, minlat, maxlon, maxlat]"}
+CRITERIA_NUMS = _obj(CRITERIA, {c: NUM for c in CRITERIA})
+INDICATOR_KEYS = [k for k, _, _ in parkinfo.INDICATORS]
+
+
+def _field(f) -> dict:
+    """A store field (``findpark.store.schema``) as JSON Schema, as the store returns it."""
+    schema = {"text": {"type": "string"}, "real": {"type": "number"}, "integer": {"type": "integer"},
+              "bool": {"type": "boolean"}, "list": _array(STR), "date": {"type": "string", "pattern": DATE}}[f.type]
+    schema = dict(schema)
+    if f.enum:
+        schema["enum"] = list(f.enum)
+    if f.min is not None:
+        schema["minimum"] = f.min
+    if f.max is not None:
+        schema["maximum"] = f.max
+    if f.pattern and f.type == "text":
+        schema["pattern"] = f.pattern.replace(r"\d", "[0-9]")
+    if not f.required and f.type != "list":  # a missing list is read as []
+        schema = _nullable(schema)
+    if f.doc:
+        schema["description"] = f.doc
+    return schema
+
+
+def _record(layer: str, *, extra_required: dict | None = None, extra_optional: dict | None = None,
+            geometry_members: bool = True) -> dict:
+    """A record of a layer: every field of the contract (null when unknown), plus the given members.
+    ``geometry_members``: the JSON form's centroid and bbox (or location, for points)."""
+    lay = LAYERS[layer]
+    props = {f.name: _field(f) for f in lay.fields}
+    required = list(props)
+    if geometry_members:
+        geo = {"location": LONLAT} if lay.geometry_type == "POINT" else {"centroid": LONLAT, "bbox": BBOX}
+        props.update(geo)
+        required += list(geo)
+    props.update(extra_required or {})
+    required += list(extra_required or {})
+    props.update(extra_optional or {})
+    return _obj(required, props)
+
+
+POSITION = _array(NUM, minItems=2, maxItems=3)
+RING = _array(POSITION, minItems=4)
+
+
+def _geometry(type_: str, coordinates: dict) -> dict:
+    return _obj(["type", "coordinates"], {"type": {"const": type_}, "coordinates": coordinates})
+
+
+GEOMETRY = {"oneOf": [
+    _geometry("Point", POSITION), _geometry("MultiPoint", _array(POSITION)),
+    _geometry("LineString", _array(POSITION, minItems=2)), _geometry("MultiLineString", _array(_array(POSITION, minItems=2))),
+    _geometry("Polygon", _array(RING)), _geometry("MultiPolygon", _array(_array(RING))),
+    {"type": "null"}], "description": "RFC 7946 geometry (WGS84 lon/lat), null when the record has none"}
+
+
+def _feature(properties: dict, *, links: bool = False) -> dict:
+    props = {"type": {"const": "Feature"}, "id": STR, "geometry": GEOMETRY, "properties": properties}
+    if links:
+        props["links"] = _array(_ref("Link"))
+    return _obj(["type", "id", "geometry", "properties", *(["links"] if links else [])], props)
+
+
+def _collection(feature: dict, *, ogc: bool = False) -> dict:
+    props = {"type": {"const": "FeatureCollection"}, "features": _array(feature),
+             "numberMatched": {"type": "integer", "minimum": 0}, "numberReturned": {"type": "integer", "minimum": 0}}
+    if ogc:
+        props.update(timeStamp=STR, links=_array(_ref("Link")))
+    return _obj(list(props), props)
+
+
+def _counts(keys) -> dict:
+    return {"type": "object", "propertyNames": {"enum": list(keys)},
+            "additionalProperties": {"type": "integer", "minimum": 0}}
+
+
+AVAILABILITY = {"available_mu": {"type": "number", "minimum": 0}, "n_available_plots": {"type": "integer", "minimum": 0}}
+PARK_DETAIL = {"indicators": _array(_ref("Indicator")), "plots_summary": _ref("PlotsSummary")}
+SCORED = {"score": NUM, "contributions": CRITERIA_NUMS, "criteria": CRITERIA_NUMS, "reasons": _array(STR)}
+INQUIRY = {"id": STR, "created_at": STR, "park_id": STR, "plot_id": STR_OR_NULL, "company": STR,
+           "contact_name": STR, "contact_phone": STR_OR_NULL, "contact_email": STR_OR_NULL,
+           "project_summary": STR, "industry": STR_OR_NULL, "confidential": BOOL, "status": STR}
+
+
+def _normalised_request(requirement: dict) -> dict:
+    """The request as /recommend echoes it: the Requirement's fields that were given, normalised, and the
+    values derived from them."""
+    props = dict(requirement["properties"])
+    # industry_codes may be empty: the catalogue label 在建 (under construction) names no industry
+    props.update(industry_codes=_array(STR), industry_family=STR,
+                 land_use={"enum": list(LAND_USES)}, allowed_land_uses=_array({"enum": list(LAND_USES)}, minItems=1),
+                 district_adcodes=_array(STR))
+    props["eia"] = {"enum": list(EIA_CATEGORIES)}
+    return _obj(["industry", "industry_codes", "land_use", "allowed_land_uses", "top_k"], props)
+
 
 RESPONSE_SCHEMAS = {
-    "Problem": _obj(["type", "title", "status"], {
-        "type": STR, "title": STR, "status": {"type": "integer"}, "detail": STR, "instance": STR,
-        "invalid-params": {"type": "array", "items": _obj(["name", "reason"], {"name": STR, "reason": STR})}}),
-    "Park": _obj(["id", "name", "level", "kind", "adcode", "source", "as_of", "synthetic"], {
-        "id": STR, "name": STR, "level": {"enum": list(LEVELS)}, "kind": STR, "province": STR_OR_NULL,
-        "city": STR_OR_NULL, "district": STR_OR_NULL, "adcode": STR,
-        "leading_industries": {"type": "array", "items": STR}, "industry_codes": {"type": "array", "items": STR},
-        "core_area_ha": NUM_OR_NULL, "tax_per_mu_wan": NUM_OR_NULL, "boundary_approximate": {"type": ["boolean", "null"]},
-        "source": STR, "as_of": STR, "synthetic": {"type": "array", "items": STR}, "centroid": LONLAT,
-        "bbox": {"type": ["array", "null"], "items": NUM}}),
-    "Plot": _obj(["id", "park_id", "area_mu", "land_use", "status", "source", "as_of", "synthetic"], {
-        "id": STR, "park_id": STR, "area_mu": NUM_OR_NULL, "land_use": {"enum": list(LAND_USES)},
-        "status": {"enum": list(PLOT_STATUSES)}, "max_eia": {"type": ["string", "null"]},
-        "available_from": STR_OR_NULL, "source": STR, "as_of": STR, "synthetic": {"type": "array", "items": STR},
-        "centroid": LONLAT}),
-    "Amenity": _obj(["id", "kind", "name", "source", "as_of"], {
-        "id": STR, "kind": {"enum": list(AMENITY_KINDS)}, "name": STR, "source": STR, "as_of": STR, "location": LONLAT}),
-    "Feature": _obj(["type", "geometry", "properties"], {
-        "type": {"const": "Feature"}, "id": {"type": ["string", "integer"]}, "geometry": GEOMETRY,
-        "properties": {"type": ["object", "null"]}}),
-    "FeatureCollection": _obj(["type", "features"], {
-        "type": {"const": "FeatureCollection"}, "features": {"type": "array", "items": {"$ref": REF.format(model="Feature")}},
-        "numberMatched": {"type": "integer"}, "numberReturned": {"type": "integer"},
-        "links": {"type": "array", "items": {"$ref": REF.format(model="Link")}}}),
+    "Problem": _obj(["type", "title", "status", "detail", "instance"], {
+        "type": STR, "title": STR, "status": {"type": "integer", "minimum": 400, "maximum": 599}, "detail": STR,
+        "instance": STR, "invalid-params": _array(_obj(["name", "reason"], {"name": STR, "reason": STR}), minItems=1)}),
+    "Park": _record("parks", extra_optional={**AVAILABILITY, **PARK_DETAIL}),
+    "ParkListItem": {"allOf": [_ref("Park"), {"required": list(AVAILABILITY)}]},
+    "ParkDetail": {"allOf": [_ref("Park"), {"required": list(PARK_DETAIL)}]},
+    "ParkFeature": _feature(_record("parks", extra_optional={**AVAILABILITY, **PARK_DETAIL}, geometry_members=False)),
+    "Plot": _record("plots", extra_optional={"park_name": STR_OR_NULL}),
+    "PlotDetail": {"allOf": [_ref("Plot"), {"required": ["park_name"]}]},
+    "PlotFeature": _feature(_record("plots", extra_optional={"park_name": STR_OR_NULL}, geometry_members=False)),
+    "Amenity": _record("amenities"),
+    "AmenityFeature": _feature(_record("amenities", geometry_members=False)),
+    "PlotsSummary": _obj(["n_plots", "by_status", "available_mu", "n_available", "largest_available_mu",
+                          "available_land_uses"], {
+        "n_plots": {"type": "integer", "minimum": 0}, "by_status": _counts(PLOT_STATUSES),
+        "available_mu": {"type": "number", "minimum": 0}, "n_available": {"type": "integer", "minimum": 0},
+        "largest_available_mu": {"type": "number", "minimum": 0}, "available_land_uses": _counts(LAND_USES)}),
+    "Indicator": _obj(["key", "label", "unit"], {"key": {"enum": INDICATOR_KEYS}, "label": STR, "unit": STR,
+                                                 "value": NUM_OR_NULL, "synthetic": BOOL}),
     "Link": _obj(["href", "rel"], {"href": STR, "rel": STR, "type": STR, "title": STR}),
-    "Scored": _obj(["score", "contributions", "reasons"], {
-        "score": NUM, "contributions": {"type": "object", "additionalProperties": NUM},
-        "criteria": {"type": "object", "additionalProperties": NUM}, "reasons": {"type": "array", "items": STR}}),
-    "Excluded": _obj(["total", "by_reason"], {
-        "total": {"type": "integer"}, "by_reason": {"type": "object", "additionalProperties": {"type": "integer"}},
-        "examples": {"type": "object", "additionalProperties": {"type": "array", "items": STR}},
+    "Excluded": _obj(["total", "by_reason", "examples", "unit"], {
+        "total": {"type": "integer", "minimum": 0},
+        "by_reason": {"type": "object", "additionalProperties": {"type": "integer", "minimum": 1}},
+        "examples": {"type": "object", "additionalProperties": _array(STR, maxItems=3)},
         "unit": {"enum": ["plots", "parks"]}}),
-    "RecommendResponse": _obj(["request", "weights", "plots", "parks", "excluded"], {
-        "request": {"type": "object"},
-        "weights": {"type": "object", "properties": {c: NUM for c in CRITERIA}, "required": list(CRITERIA)},
+    "RecommendResponse": _obj(["request", "weights", "profile", "plots", "parks", "excluded", "reference_date",
+                               "data_version", "warnings"], {
+        "request": _ref("NormalisedRequest"),
+        "weights": CRITERIA_NUMS,
         "profile": STR,
-        "plots": {"type": "array", "items": {"allOf": [{"$ref": REF.format(model="Scored")}, _obj(
-            ["rank", "plot_id", "park_id", "park_name", "stability", "area_mu", "centroid"],
-            {"rank": {"type": "integer", "minimum": 1}, "plot_id": STR, "park_id": STR, "park_name": STR,
-             "stability": {"type": "number", "minimum": 0, "maximum": 1}, "area_mu": NUM, "centroid": LONLAT})]}},
-        "parks": {"type": "array", "items": {"allOf": [{"$ref": REF.format(model="Scored")}, _obj(
-            ["rank", "park_id", "name", "best_plot_id", "n_eligible_plots"],
-            {"rank": {"type": "integer", "minimum": 1}, "park_id": STR, "name": STR, "best_plot_id": STR_OR_NULL,
-             "n_eligible_plots": {"type": "integer"}, "via": {"enum": ["plot", "floor_space"]}})]}},
-        "excluded": {"$ref": REF.format(model="Excluded")}, "reference_date": STR,
-        "data_version": {"type": "integer"}, "warnings": {"type": "array", "items": STR}}),
-    "Indicator": _obj(["key", "label", "unit"], {"key": STR, "label": STR, "unit": STR,
-                                                 "value": NUM_OR_NULL, "synthetic": {"type": "boolean"}}),
+        "plots": _array(_obj(["rank", "plot_id", "park_id", "park_name", *SCORED, "stability", "area_mu", "centroid"], {
+            "rank": {"type": "integer", "minimum": 1}, "plot_id": STR, "park_id": STR, "park_name": STR, **SCORED,
+            "stability": {"type": "number", "minimum": 0, "maximum": 1}, "area_mu": NUM, "centroid": LONLAT})),
+        "parks": _array(_obj(["rank", "park_id", "name", *SCORED, "best_plot_id", "n_eligible_plots", "via",
+                              "centroid"], {
+            "rank": {"type": "integer", "minimum": 1}, "park_id": STR, "name": STR, **SCORED,
+            "best_plot_id": STR_OR_NULL, "n_eligible_plots": {"type": "integer", "minimum": 0},
+            "via": {"enum": ["plot", "floor_space"]}, "centroid": LONLAT})),
+        "excluded": _ref("Excluded"), "excluded_parks": _ref("Excluded"),
+        "reference_date": {"type": "string", "pattern": DATE}, "data_version": INT, "warnings": _array(STR)}),
+    "Fit": _obj(["best_plot_id", "score", "contributions", "reasons", "n_eligible_plots", "excluded"], {
+        "best_plot_id": STR_OR_NULL, "score": NUM_OR_NULL, "contributions": {"oneOf": [CRITERIA_NUMS, {"type": "null"}]},
+        "reasons": _array(STR), "n_eligible_plots": {"type": "integer", "minimum": 0}, "excluded": _ref("Excluded")}),
     "CompareResponse": _obj(["parks", "indicators"], {
-        "parks": {"type": "array", "items": {"allOf": [{"$ref": REF.format(model="Park")}, _obj(
-            ["indicators", "plots_summary"], {"indicators": {"type": "array", "items": {"$ref": REF.format(model="Indicator")}},
-                                              "plots_summary": {"type": "object"}, "fit": {"type": "object"}})]}},
-        "indicators": {"type": "array", "items": {"$ref": REF.format(model="Indicator")}},
-        "requirement": {"type": "object"}}),
-    "Inquiry": _obj(["id", "created_at", "park_id", "company", "confidential"], {
-        "id": STR, "created_at": STR, "park_id": STR, "plot_id": STR_OR_NULL, "company": STR,
-        "contact_name": STR_OR_NULL, "contact_phone": STR_OR_NULL, "contact_email": STR_OR_NULL,
-        "project_summary": STR_OR_NULL, "industry": STR_OR_NULL, "confidential": {"type": "boolean"},
-        "status": STR_OR_NULL, "token": {"type": "string", "description": "returned once, on creation"}}),
-    "InquiryList": _obj(["inquiries", "total", "confidential_not_listed"], {
-        "inquiries": {"type": "array", "items": _obj(["id", "park_id", "company"], {
-            "id": STR, "created_at": STR, "park_id": STR, "plot_id": STR_OR_NULL, "company": STR,
-            "industry": STR_OR_NULL, "project_summary": STR_OR_NULL, "status": STR_OR_NULL})},
-        "total": {"type": "integer"}, "confidential_not_listed": {"type": "integer"},
-        "limit": {"type": "integer"}, "offset": {"type": "integer"}}),
+        "parks": _array(_record("parks", extra_required=PARK_DETAIL, extra_optional={"fit": _ref("Fit")}),
+                        minItems=2, maxItems=4),
+        "indicators": _array(_ref("Indicator")),
+        "requirement": _ref("NormalisedRequest")}),
+    "Inquiry": _obj(list(INQUIRY), INQUIRY),
+    "InquiryCreated": _obj([*INQUIRY, "token"], {**INQUIRY, "token": {
+        "type": "string", "description": "returned once, on creation: send it as X-Inquiry-Token to read the inquiry"}}),
+    "InquiryList": _obj(["inquiries", "total", "confidential_not_listed", "limit", "offset"], {
+        "inquiries": _array(_obj(PUBLIC_INQUIRY, {k: INQUIRY[k] for k in PUBLIC_INQUIRY})),
+        "total": {"type": "integer", "minimum": 0}, "confidential_not_listed": {"type": "integer", "minimum": 0},
+        "limit": INT, "offset": INT}),
+    "Collection": _obj(["id", "title", "description", "itemType", "crs", "extent", "links"], {
+        "id": {"enum": list(LAYERS)}, "title": STR, "description": STR, "itemType": {"const": "feature"},
+        "crs": _array(STR), "extent": _obj(["spatial"], {"spatial": _obj(["bbox", "crs"], {
+            "bbox": _array(_array(NUM, minItems=4, maxItems=4), minItems=1), "crs": STR})}),
+        "links": _array(_ref("Link"))}),
 }
 
 
 def _list(key: str, item: str) -> dict:
-    return _obj([key, "total", "limit", "offset"], {key: {"type": "array", "items": {"$ref": REF.format(model=item)}},
-                                                    "total": {"type": "integer"}, "limit": {"type": "integer"},
-                                                    "offset": {"type": "integer"}})
+    return _obj([key, "total", "limit", "offset"], {key: _array(_ref(item)), "total": {"type": "integer", "minimum": 0},
+                                                    "limit": INT, "offset": INT})
 
 
-def _content(schema_name: str | dict, *types: str) -> dict:
-    schema = {"$ref": REF.format(model=schema_name)} if isinstance(schema_name, str) else schema_name
+def _content(schema: str | dict, *types: str) -> dict:
+    schema = _ref(schema) if isinstance(schema, str) else schema
     return {"content": {t: {"schema": schema} for t in (types or (JSON,))}}
+
+
+def _by_type(json_schema: str, geojson_schema: str) -> dict:
+    """?format=json (application/json) or ?format=geojson (application/geo+json)."""
+    return {"content": {JSON: {"schema": _ref(json_schema)}, GEOJSON: {"schema": _ref(geojson_schema)}}}
 
 
 def _problem(description: str) -> dict:
     return {"description": description, **_content("Problem", PROBLEM)}
 
 
-def op(summary: str, ok: dict, *, parameters=(), body: str | None = None, errors=(400,), ok_status="200",
-       tags=("findpark",), description: str = "") -> dict:
-    texts = {400: "invalid parameters or malformed JSON", 401: "token missing", 403: "token does not match",
-             404: "not found", 413: "body larger than MAX_CONTENT_LENGTH", 415: "body is not application/json",
-             422: "invalid body: every bad field in invalid-params", 503: "store unreachable"}
+ERRORS = {400: "invalid parameters (each in invalid-params) or malformed JSON", 401: "token missing",
+          403: "token does not match", 404: "not found", 413: "body larger than MAX_CONTENT_LENGTH",
+          415: "body is not application/json", 422: "invalid body: every bad field in invalid-params",
+          503: "store unreachable"}
+
+
+def op(op_id: str, summary: str, ok: dict, *, parameters=(), body: str | None = None, errors=(400,),
+       ok_status="200", tags=("findpark",), description: str = "", links: dict | None = None) -> dict:
     responses = {ok_status: ok}
+    if links:
+        ok["links"] = links
     for code in errors:
-        responses[str(code)] = _problem(texts[code])
-    out = {"summary": summary, "tags": list(tags), "parameters": list(parameters), "responses": responses}
+        responses[str(code)] = _problem(ERRORS[code])
+    out = {"operationId": op_id, "summary": summary, "tags": list(tags), "parameters": list(parameters),
+           "responses": responses}
     if description:
         out["description"] = description
     if body:
@@ -154,88 +281,128 @@ def op(summary: str, ok: dict, *, parameters=(), body: str | None = None, errors
     return out
 
 
+BODY_ERRORS = (400, 413, 415, 422)
+COLLECTION_ID = {"name": "collectionId", "in": "path", "required": True,
+                 "schema": {"type": "string", "enum": list(LAYERS)}}
+
+
 @lru_cache(maxsize=1)
 def _document() -> dict:
     _, defs = models_json_schema([(Requirement, "validation"), (m.InquiryIn, "validation"),
                                   (m.CompareBody, "validation")], ref_template=REF)
-    schemas = {**defs.get("$defs", {}), **RESPONSE_SCHEMAS,
-               "ParkList": _list("parks", "Park"), "PlotList": _list("plots", "Plot"),
-               "AmenityList": _list("amenities", "Amenity")}
-    fc = "FeatureCollection"
-    pid = path_param("id", "park id (catalogue code, e.g. G331018)")
+    defs = defs.get("$defs", {})
+    schemas = {**defs, **RESPONSE_SCHEMAS, "NormalisedRequest": _normalised_request(defs["Requirement"]),
+               "ParkList": _list("parks", "ParkListItem"), "ParkCollection": _collection(_ref("ParkFeature")),
+               "PlotList": _list("plots", "Plot"), "PlotCollection": _collection(_ref("PlotFeature")),
+               "AmenityList": _list("amenities", "Amenity"), "AmenityCollection": _collection(_ref("AmenityFeature")),
+               "OgcFeature": {"anyOf": [_ref("ParkFeature"), _ref("PlotFeature"), _ref("AmenityFeature")]},
+               "OgcFeatureCollection": _collection(_ref("OgcFeature"), ogc=True)}
+    schemas["OgcItem"] = {"allOf": [_ref("OgcFeature"), {"required": ["links"],
+                                                         "properties": {"links": _array(_ref("Link"))}}]}
+    for name in ("ParkFeature", "PlotFeature", "AmenityFeature"):  # an OGC item also carries its links
+        schemas[name]["properties"]["links"] = _array(_ref("Link"))
+    inquiry_id = path_param("id", "inquiry id")
     paths = {
-        "/api/v1/parks": {"get": op("Search parks (可查)", {"description": "parks", **_content(
-            {"oneOf": [{"$ref": REF.format(model="ParkList")}, {"$ref": REF.format(model=fc)}]}, JSON, GEOJSON)},
-            parameters=params(m.ParksQuery), tags=("parks",))},
-        "/api/v1/parks/{id}": {"get": op("One park with indicators, provenance and plots summary (可看)",
-                                         {"description": "the park", **_content("Park", JSON, GEOJSON)},
-                                         parameters=[pid, *params(m.FormatQuery)], errors=(400, 404), tags=("parks",))},
-        "/api/v1/plots": {"get": op("Search plots", {"description": "plots", **_content(
-            {"oneOf": [{"$ref": REF.format(model="PlotList")}, {"$ref": REF.format(model=fc)}]}, JSON, GEOJSON)},
-            parameters=params(m.PlotsQuery), tags=("plots",))},
-        "/api/v1/plots/{id}": {"get": op("One plot", {"description": "the plot", **_content("Plot", JSON, GEOJSON)},
-                                         parameters=[path_param("id", "plot id"), *params(m.FormatQuery)],
-                                         errors=(400, 404), tags=("plots",))},
-        "/api/v1/amenities": {"get": op("Airports, stations …", {"description": "amenities", **_content(
-            {"oneOf": [{"$ref": REF.format(model="AmenityList")}, {"$ref": REF.format(model=fc)}]}, JSON, GEOJSON)},
+        "/api/v1/parks": {"get": op(
+            "listParks", "Search parks (可查)", {"description": "parks", **_by_type("ParkList", "ParkCollection")},
+            parameters=params(m.ParksQuery), tags=("parks",),
+            links={"GetPark": {"operationId": "getPark", "parameters": {"id": "$response.body#/parks/0/id"}}})},
+        "/api/v1/parks/{id}": {"get": op(
+            "getPark", "One park with indicators, provenance and plots summary (可看)",
+            {"description": "the park", **_by_type("ParkDetail", "ParkFeature")},
+            parameters=[path_param("id", "park id (catalogue code)", "G331018"), *params(m.FormatQuery)],
+            errors=(400, 404), tags=("parks",))},
+        "/api/v1/plots": {"get": op(
+            "listPlots", "Search plots", {"description": "plots", **_by_type("PlotList", "PlotCollection")},
+            parameters=params(m.PlotsQuery), tags=("plots",),
+            links={"GetPlot": {"operationId": "getPlot", "parameters": {"id": "$response.body#/plots/0/id"}}})},
+        "/api/v1/plots/{id}": {"get": op(
+            "getPlot", "One plot", {"description": "the plot", **_by_type("PlotDetail", "PlotFeature")},
+            parameters=[path_param("id", "plot id", "G331018-001"), *params(m.FormatQuery)],
+            errors=(400, 404), tags=("plots",))},
+        "/api/v1/amenities": {"get": op(
+            "listAmenities", "Airports, stations …",
+            {"description": "amenities", **_by_type("AmenityList", "AmenityCollection")},
             parameters=params(m.AmenitiesQuery), tags=("amenities",))},
-        "/api/v1/recommend": {"post": op("Rank plots and parks for a project (项目落位智能匹配)",
-                                         {"description": "ranked plots and parks", **_content("RecommendResponse")},
-                                         body="Requirement", errors=(400, 413, 415, 422), tags=("siting",))},
+        "/api/v1/recommend": {"post": op(
+            "recommend", "Rank plots and parks for a project (项目落位智能匹配)",
+            {"description": "ranked plots and parks", **_content("RecommendResponse")},
+            body="Requirement", errors=BODY_ERRORS, tags=("siting",))},
         "/api/v1/compare": {
-            "get": op("2-4 parks side by side (可比)", {"description": "comparison", **_content("CompareResponse")},
+            "get": op("compareParks", "2-4 parks side by side (可比)",
+                      {"description": "comparison", **_content("CompareResponse")},
                       parameters=params(m.CompareQuery), errors=(400, 404), tags=("parks",)),
-            "post": op("2-4 parks side by side with a requirement: each park's best plot and why",
+            "post": op("compareParksFor", "2-4 parks side by side with a requirement: each park's best plot and why",
                        {"description": "comparison", **_content("CompareResponse")}, body="CompareBody",
-                       errors=(400, 404, 413, 415, 422), tags=("parks",))},
+                       errors=(*BODY_ERRORS, 404), tags=("parks",))},
         "/api/v1/inquiries": {
-            "post": op("Leave an inquiry to a park (可询)", {"description": "created; keep the token to read it back",
-                                                           **_content("Inquiry")},
-                       body="InquiryIn", errors=(400, 413, 415, 422), ok_status="201", tags=("inquiries",)),
-            "get": op("Inquiries (confidential ones are not listed)", {"description": "inquiries",
-                                                                       **_content("InquiryList")},
+            "post": op("createInquiry", "Leave an inquiry to a park (可询)",
+                       {"description": "created (Location: the inquiry); keep the token to read it back",
+                        "headers": {"Location": {"required": True, "schema": STR}}, **_content("InquiryCreated")},
+                       body="InquiryIn", errors=BODY_ERRORS, ok_status="201", tags=("inquiries",),
+                       links={"GetInquiry": {"operationId": "getInquiry", "parameters": {
+                           "id": "$response.body#/id", "token": "$response.body#/token"}}}),
+            "get": op("listInquiries", "Inquiries (confidential ones are not listed)",
+                      {"description": "inquiries", **_content("InquiryList")},
                       parameters=params(m.InquiriesQuery), tags=("inquiries",))},
         "/api/v1/inquiries/{id}": {"get": op(
-            "An inquiry, to whoever holds its token", {"description": "the inquiry", **_content("Inquiry")},
-            parameters=[path_param("id", "inquiry id"), *params(m.TokenQuery),
-                        {"name": "X-Inquiry-Token", "in": "header", "required": False, "schema": {"type": "string"}}],
+            "getInquiry", "An inquiry, to whoever holds its token", {"description": "the inquiry", **_content("Inquiry")},
+            parameters=[inquiry_id, *params(m.TokenQuery),
+                        {"name": "X-Inquiry-Token", "in": "header", "required": False, "schema": STR,
+                         "description": "the token returned when the inquiry was made (or ?token=)"}],
             errors=(400, 401, 403, 404), tags=("inquiries",))},
-        "/api/v1/profiles": {"get": op("Weight profiles", {"description": "profiles", **_content(
-            _obj(["profiles"], {"profiles": {"type": "array", "items": _obj(["name", "weights"], {
-                "name": STR, "title": STR, "description": STR, "weights": {"type": "object"}})}}))},
+        "/api/v1/profiles": {"get": op(
+            "listProfiles", "Weight profiles", {"description": "profiles", **_content(
+                _obj(["profiles"], {"profiles": _array(_obj(["name", "title", "description", "weights", "source"], {
+                    "name": STR, "title": STR, "description": STR, "source": STR,
+                    "weights": {"type": "object", "propertyNames": {"enum": list(CRITERIA)},
+                                "additionalProperties": {"type": "number", "minimum": 0}}}))}))},
             errors=(), tags=("siting",))},
-        "/api/v1/health": {"get": op("Store reachable, data version, counts", {"description": "healthy", **_content(
-            _obj(["status", "data_version", "counts"], {"status": {"const": "ok"}, "data_version": {"type": "integer"},
-                                                         "counts": {"type": "object"}, "backend": STR}))},
+        "/api/v1/health": {"get": op(
+            "health", "Store reachable, data version, counts", {"description": "healthy", **_content(
+                _obj(["status", "findpark", "backend", "data_version", "counts"], {
+                    "status": {"const": "ok"}, "findpark": STR, "backend": STR, "data_version": INT,
+                    "counts": _obj(list(LAYERS), {k: {"type": "integer", "minimum": 0} for k in LAYERS})}))},
             errors=(503,), tags=("service",))},
-        "/ogc": {"get": op("OGC API Features landing page", {"description": "landing page", **_content(
-            _obj(["links"], {"title": STR, "links": {"type": "array", "items": {"$ref": REF.format(model="Link")}}}))},
+        "/api/v1/openapi.json": {"get": op(
+            "openapi", "This OpenAPI 3.1 document", {"description": "the API definition", **_content(
+                _obj(["openapi", "info", "paths", "components"], {
+                    "openapi": {"type": "string", "pattern": r"^3\.1\.[0-9]+$"}, "info": {"type": "object"},
+                    "paths": {"type": "object"}, "components": {"type": "object"}}))},
+            errors=(), tags=("service",))},
+        "/api/v1/docs": {"get": op(
+            "docs", "Human-readable API documentation",
+            {"description": "an HTML page rendering this document", **_content(STR, "text/html")},
+            errors=(), tags=("service",))},
+        "/ogc": {"get": op(
+            "ogcLanding", "OGC API Features landing page", {"description": "landing page", **_content(
+                _obj(["title", "description", "links"], {"title": STR, "description": STR,
+                                                         "links": _array(_ref("Link"))}))},
             errors=(), tags=("ogc",))},
-        "/ogc/conformance": {"get": op("Conformance classes", {"description": "conformance", **_content(
-            _obj(["conformsTo"], {"conformsTo": {"type": "array", "items": STR}}))}, errors=(), tags=("ogc",))},
-        "/ogc/collections": {"get": op("Collections", {"description": "collections", **_content(
-            _obj(["collections", "links"], {"collections": {"type": "array", "items": {"type": "object"}},
-                                            "links": {"type": "array"}}))}, errors=(), tags=("ogc",))},
+        "/ogc/conformance": {"get": op(
+            "ogcConformance", "Conformance classes", {"description": "conformance", **_content(
+                _obj(["conformsTo"], {"conformsTo": _array(STR)}))}, errors=(), tags=("ogc",))},
+        "/ogc/collections": {"get": op(
+            "ogcCollections", "Collections", {"description": "collections", **_content(
+                _obj(["links", "collections"], {"links": _array(_ref("Link")),
+                                                "collections": _array(_ref("Collection"))}))},
+            errors=(), tags=("ogc",))},
         "/ogc/collections/{collectionId}": {"get": op(
-            "A collection", {"description": "collection", **_content(_obj(["id", "links"], {"id": STR}))},
-            parameters=[{"name": "collectionId", "in": "path", "required": True,
-                         "schema": {"type": "string", "enum": ["parks", "plots", "amenities"]}}],
-            errors=(404,), tags=("ogc",))},
+            "ogcCollection", "A collection", {"description": "collection", **_content("Collection")},
+            parameters=[COLLECTION_ID], errors=(404,), tags=("ogc",))},
         "/ogc/collections/{collectionId}/items": {"get": op(
-            "Features of a collection, paged (next/prev links)", {"description": "features", **_content(fc, GEOJSON)},
-            parameters=[{"name": "collectionId", "in": "path", "required": True,
-                         "schema": {"type": "string", "enum": ["parks", "plots", "amenities"]}},
-                        *params(m.OgcItemsQuery)], errors=(400, 404), tags=("ogc",))},
+            "ogcItems", "Features of a collection, paged (next/prev links)",
+            {"description": "features", **_content("OgcFeatureCollection", GEOJSON)},
+            parameters=[COLLECTION_ID, *params(m.OgcItemsQuery)], errors=(400, 404), tags=("ogc",))},
         "/ogc/collections/{collectionId}/items/{featureId}": {"get": op(
-            "One feature", {"description": "feature", **_content("Feature", GEOJSON)},
-            parameters=[{"name": "collectionId", "in": "path", "required": True,
-                         "schema": {"type": "string", "enum": ["parks", "plots", "amenities"]}},
-                        path_param("featureId", "feature id")], errors=(404,), tags=("ogc",))},
+            "ogcItem", "One feature", {"description": "feature", **_content("OgcItem", GEOJSON)},
+            parameters=[COLLECTION_ID, path_param("featureId", "feature id", "G331018", "G331018-001", "airport-ZSHC")],
+            errors=(404,), tags=("ogc",))},
     }
     return {"openapi": "3.1.0",
             "info": {"title": "findpark 一键找园 API", "version": f"1 (findpark {__version__})",
                      "description": "Park search and project siting for Zhejiang. Errors are RFC 9457 problem "
-                                    "details. Geometry is WGS84 lon/lat (RFC 7946)."},
+                                    "details (application/problem+json). Geometry is WGS84 lon/lat (RFC 7946)."},
             "paths": paths, "components": {"schemas": schemas}}
 
 

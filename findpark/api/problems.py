@@ -57,4 +57,4 @@ def handle_http_error(exc: HTTPException):
 
 
 def is_api_path(path: str) -> bool:
-    return path.startswith(("/api/", "/ogc"))
+    return path == "/ogc" or path.startswith(("/api/", "/ogc/"))

@@ -28,18 +28,36 @@ GEOJSON = "application/geo+json"
 
 
 def query(model):
+    """The query string validated by ``model``; every problem (a bad value, a parameter given twice) → 400."""
+    args = request.args
+    invalid = [{"name": k, "reason": "given more than once"} for k in model.model_fields if len(args.getlist(k)) > 1]
     try:
-        return model.model_validate(request.args.to_dict())
+        q = model.model_validate({k: args.get(k) for k in args})
     except ValidationError as exc:
-        raise bad_request(exc, "query") from None
+        p = bad_request(exc, "query")
+        p.invalid = invalid + p.invalid
+        p.detail = f"{len(p.invalid)} invalid parameter(s) in the query"
+        raise p from None
+    if invalid:
+        raise Problem(400, "Invalid request parameters", f"{len(invalid)} invalid parameter(s) in the query", invalid)
+    return q
+
+
+def _no_constant(name):
+    raise ValueError(f"{name} is not JSON")
 
 
 def body(model):
+    """The JSON body validated by ``model``: 415 if it is not JSON, 400 if it does not parse (NaN and Infinity
+    are not JSON), 422 listing every invalid field. Over MAX_CONTENT_LENGTH: 413 (raised by werkzeug)."""
     if not request.is_json:
         raise Problem(415, "Unsupported Media Type", "send the body as application/json")
-    data = request.get_json(silent=True)
-    if data is None:
-        raise Problem(400, "Malformed JSON", "the body is not valid JSON")
+    raw = request.get_data(cache=True)
+    try:
+        data = json.loads(raw, parse_constant=_no_constant)
+    except (ValueError, RecursionError) as exc:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
+        reason = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
+        raise Problem(400, "Malformed JSON", f"the body is not valid JSON: {reason}") from None
     if not isinstance(data, dict):
         raise Problem(422, "Invalid request body", "the body must be a JSON object",
                       [{"name": "body", "reason": "must be a JSON object"}])
@@ -157,31 +175,23 @@ def recommend_():
     return respond(recommend(get_store(), req))
 
 
-def _compare(ids: list[str], requirement: dict | None):
+def _compare(ids: list[str], req: Requirement | None):
     store = get_store()
     found = store.read("parks", where={"id": ids})
     by_id = {p["id"]: p for p in found}
     missing = [i for i in ids if i not in by_id]
     if missing:
         raise Problem(404, "Not Found", f"unknown park id(s): {', '.join(missing)}")
-    req = None
-    if requirement is not None:
-        try:
-            req = Requirement.model_validate(requirement)
-        except ValidationError as exc:
-            p = bad_request(exc, "body")
-            p.invalid = [{**e, "name": f"requirement.{e['name']}"} for e in p.invalid]
-            raise p from None
-    best = best_plots(store, req, ids) if req else {}
+    best = best_plots(store, req, ids) if req is not None else {}
     out = []
     for i in ids:
         p = by_id[i]
         entry = record_json(p, indicators=parkinfo.indicators(p), plots_summary=parkinfo.summary(store, i))
-        if req:
+        if req is not None:
             entry["fit"] = best[i]
         out.append(entry)
     payload = {"parks": out, "indicators": [{"key": k, "label": lab, "unit": u} for k, lab, u in parkinfo.INDICATORS]}
-    if req:
+    if req is not None:
         payload["requirement"] = normalised_request(req)
     return respond(payload)
 
