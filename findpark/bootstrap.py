@@ -18,4 +18,13 @@ def ensure_store(url=None):
         load_files(store, bundled_files(), replace=True)
     else:
         store.init()  # idempotent: adds tables newer versions need (e.g. inquiries) to an older store
+    bundled_history = data_dir() / "park_quarterly.csv"
+    if not store.quarters() and bundled_history.exists():
+        # the bundled (synthetic) indicator history belongs to the bundled parks: load it only into a store
+        # that holds them (a new store above, or one built before evaluation existed)
+        from .evaluation.loader import load_indicators, read_table
+
+        wanted = {r["park_id"] for r in read_table(bundled_history)}
+        if wanted <= store.ids("parks"):
+            load_indicators(store, bundled_history)
     return store

@@ -180,5 +180,6 @@ def test_build_data_reproduces_the_committed_files(tmp_path):
     from findpark.databuild import build_all
 
     build_all(SHARED, tmp_path)
-    for name in ("parks.geojson", "plots.geojson", "amenities.geojson", "boundaries.geojson", "LICENSES.md"):
+    for name in ("parks.geojson", "plots.geojson", "amenities.geojson", "boundaries.geojson", "LICENSES.md",
+                 "park_quarterly.csv"):
         assert (tmp_path / name).read_bytes() == (DATA / name).read_bytes(), name

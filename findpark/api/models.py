@@ -240,6 +240,11 @@ class InquiryIn(BaseModel):
         return self
 
 
+class EvaluationQuery(Query):
+    quarter: str | None = Field(None, pattern=r"^20[0-9]{2}Q[1-4]$", description="e.g. 2025Q3; default the latest",
+                                examples=["2025Q3"])
+
+
 class InquiriesQuery(Paging):
     park_id: str | None = Field(None, pattern=ID_PATTERN)
 

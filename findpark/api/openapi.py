@@ -6,6 +6,7 @@ from functools import lru_cache
 from pydantic.json_schema import models_json_schema
 
 from .. import __version__, parkinfo
+from ..evaluation.schema import DIMENSIONS as _DIMENSIONS
 from ..siting import CRITERIA, Requirement
 from ..store.schema import EIA_CATEGORIES, LAND_USES, LAYERS, PLOT_STATUSES
 from . import models as m
@@ -176,6 +177,15 @@ def _normalised_request(requirement: dict) -> dict:
     return _obj(["industry", "industry_codes", "land_use", "allowed_land_uses", "top_k"], props)
 
 
+QUARTER = {"type": "string", "pattern": r"^20[0-9]{2}Q[1-4]$"}
+GRADE = {"enum": list("ABCD")}
+DIM_SCORES = _obj(list(_DIMENSIONS), {d: {"type": "number", "minimum": 0, "maximum": 100} for d in _DIMENSIONS})
+EVAL_ENTRY = {"park_id": STR, "name": STR_OR_NULL, "rank": {"type": "integer", "minimum": 1}, "grade": GRADE,
+              "scores": DIM_SCORES, "index": {"type": "number", "minimum": 0, "maximum": 100},
+              "previous_index": NUM_OR_NULL, "index_change": NUM_OR_NULL,
+              "rank_change": {"type": ["integer", "null"]}, "at_risk": BOOL}
+PROVENANCE = _obj(["sources", "synthetic", "as_of"], {"sources": _array(STR), "synthetic": BOOL, "as_of": STR})
+
 RESPONSE_SCHEMAS = {
     "Problem": _obj(["type", "title", "status", "detail", "instance"], {
         "type": STR, "title": STR, "status": {"type": "integer", "minimum": 400, "maximum": 599}, "detail": STR,
@@ -232,6 +242,23 @@ RESPONSE_SCHEMAS = {
         "inquiries": _array(_obj(PUBLIC_INQUIRY, {k: INQUIRY[k] for k in PUBLIC_INQUIRY})),
         "total": {"type": "integer", "minimum": 0}, "confidential_not_listed": {"type": "integer", "minimum": 0},
         "limit": INT, "offset": INT}),
+    "EvaluationEntry": _obj(list(EVAL_ENTRY), EVAL_ENTRY),
+    "Evaluation": _obj(["quarter", "parks", "cutoffs", "grade_counts", "quarters", "dimensions", "provenance"], {
+        "quarter": QUARTER, "parks": _array(_ref("EvaluationEntry")),
+        "cutoffs": {"type": "object", "additionalProperties": NUM, "propertyNames": {"enum": list("ABCD")}},
+        "grade_counts": _obj(list("ABCD"), {g: {"type": "integer", "minimum": 0} for g in "ABCD"}),
+        "quarters": _array(QUARTER),
+        "dimensions": _array(_obj(["name", "key", "weights"], {"name": STR, "key": STR,
+                                                                "weights": {"type": "object", "additionalProperties": NUM}})),
+        "provenance": PROVENANCE}),
+    "ParkEvaluation": _obj(["quarter", *EVAL_ENTRY, "cutoffs", "n_parks", "history", "provenance"], {
+        "quarter": QUARTER, **EVAL_ENTRY,
+        "cutoffs": {"type": "object", "additionalProperties": NUM, "propertyNames": {"enum": list("ABCD")}},
+        "n_parks": {"type": "integer", "minimum": 1},
+        "history": _array(_obj(["quarter", "rank", "grade", "index", "scores"], {
+            "quarter": QUARTER, "rank": {"type": "integer", "minimum": 1}, "grade": GRADE,
+            "index": NUM, "scores": DIM_SCORES})),
+        "provenance": PROVENANCE}),
     "Collection": _obj(["id", "title", "description", "itemType", "crs", "extent", "links"], {
         "id": {"enum": list(LAYERS)}, "title": STR, "description": STR, "itemType": {"const": "feature"},
         "crs": _array(STR), "extent": _obj(["spatial"], {"spatial": _obj(["bbox", "crs"], {
@@ -312,6 +339,15 @@ def _document() -> dict:
             {"description": "the park", **_by_type("ParkDetail", "ParkFeature")},
             parameters=[path_param("id", "park id (catalogue code)", "G331018"), *params(m.FormatQuery)],
             errors=(400, 404), tags=("parks",))},
+        "/api/v1/evaluation": {"get": op(
+            "getEvaluation", "五力 index and 亩均 grades of every park for a quarter (default the latest)",
+            {"description": "the quarter's evaluation", **_content("Evaluation")},
+            parameters=params(m.EvaluationQuery), errors=(400, 404), tags=("evaluation",))},
+        "/api/v1/parks/{id}/evaluation": {"get": op(
+            "getParkEvaluation", "One park's 五力 scores, grade, rank and history",
+            {"description": "the park's evaluation", **_content("ParkEvaluation")},
+            parameters=[path_param("id", "park id (catalogue code)", "G331018"), *params(m.EvaluationQuery)],
+            errors=(400, 404), tags=("evaluation",))},
         "/api/v1/plots": {"get": op(
             "listPlots", "Search plots", {"description": "plots", **_by_type("PlotList", "PlotCollection")},
             parameters=params(m.PlotsQuery), tags=("plots",),

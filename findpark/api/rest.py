@@ -118,6 +118,47 @@ def park(pid):
     return respond(record_json(p, **extra))
 
 
+# -- evaluation (五力, 亩均 grades) ------------------------------------------------------------------
+def _evaluation(quarter):
+    from ..evaluation import cached_evaluate
+
+    try:
+        return cached_evaluate(get_store(), quarter)
+    except LookupError as exc:
+        raise Problem(404, "Not Found", str(exc)) from None
+
+
+EVAL_FIELDS = ("park_id", "name", "rank", "grade", "scores", "index", "previous_index", "index_change",
+               "rank_change", "at_risk")
+
+
+@bp.get("/evaluation")
+def evaluation():
+    from ..evaluation.schema import DIMENSIONS, DIMENSION_EN
+
+    q = query(m.EvaluationQuery)
+    ev = _evaluation(q.quarter)
+    return respond({"quarter": ev.quarter, "parks": [{k: p[k] for k in EVAL_FIELDS} for p in ev.parks],
+                    "cutoffs": ev.cutoffs, "grade_counts": ev.grade_counts, "quarters": ev.quarters,
+                    "dimensions": [{"name": d, "key": DIMENSION_EN[d], "weights": w} for d, w in DIMENSIONS.items()],
+                    "provenance": ev.provenance})
+
+
+@bp.get("/parks/<pid>/evaluation")
+def park_evaluation(pid):
+    from ..evaluation import park_history
+
+    q = query(m.EvaluationQuery)
+    _park_or_404(pid)
+    ev = _evaluation(q.quarter)
+    p = ev.by_park().get(pid)
+    if p is None:
+        raise Problem(404, "Not Found", f"no indicators for park {pid!r} in {ev.quarter}")
+    return respond({"quarter": ev.quarter, **{k: p[k] for k in EVAL_FIELDS}, "cutoffs": ev.cutoffs,
+                    "n_parks": len(ev.parks), "history": park_history(get_store(), pid),
+                    "provenance": ev.provenance})
+
+
 # -- plots and amenities -------------------------------------------------------------------------
 def _paged(layer: str, where: dict, bbox, limit: int, offset: int):
     store = get_store()

@@ -103,6 +103,7 @@ class SitingData:
     amenities: dict = field(default_factory=dict)  # kind -> AmenityIndex
     plot_dist: dict = field(default_factory=dict)  # kind -> (km, nearest idx)
     park_dist: dict = field(default_factory=dict)
+    park_index: np.ndarray = field(default_factory=lambda: np.zeros(0))  # latest 五力 index / park, NaN if none
     cache: dict = field(default_factory=dict)  # per-version memo: industry levels, static criteria columns
 
     @property
@@ -114,13 +115,40 @@ class SitingData:
         return len(self.park_ids)
 
 
+def amenity_indexes(store) -> dict:
+    """kind → AmenityIndex over the store's amenities."""
+    am = store.columns("amenities", ["id", "kind", "name"])
+    kinds = np.array(am["kind"], dtype=object)
+    out = {}
+    for kind in AMENITY_KINDS:
+        sel = np.flatnonzero(kinds == kind)
+        if len(sel) == 0:
+            continue
+        geoms = np.array(am["geometry"], dtype=object)[sel]
+        lon, lat = shapely.get_x(geoms), shapely.get_y(geoms)
+        out[kind] = AmenityIndex([am["id"][i] for i in sel], [am["name"][i] for i in sel], lon, lat,
+                                 KDTree(_unit_vectors(lon, lat)))
+    return out
+
+
+def park_transport_access(store) -> dict:
+    """park_id → the siting model's transport criterion at the park (0-1), for the 五力 evaluation."""
+    from .criteria import transport
+
+    pk = store.columns("parks", ["id"])
+    if not pk["id"]:
+        return {}
+    pts = shapely.point_on_surface(np.array(pk["geometry"], dtype=object))
+    lon, lat = shapely.get_x(pts), shapely.get_y(pts)
+    dist = {kind: index.nearest(lon, lat) for kind, index in amenity_indexes(store).items()}
+    return dict(zip(pk["id"], transport(dist, np.arange(len(lon))).tolist()))
+
+
 def build(store) -> SitingData:
     """Read every park, plot and amenity once and precompute what requests need."""
     version = store.data_version
     pk = store.columns("parks", PARK_FIELDS)
     pl = store.columns("plots", PLOT_FIELDS)
-    am = store.columns("amenities", ["id", "kind", "name"])
-
     park_index = {pid: i for i, pid in enumerate(pk["id"])}
     codesets, codeset_idx, park_codeset = [], {}, []
     for labels, codes in zip(pk["leading_industries"], pk["industry_codes"]):
@@ -169,18 +197,14 @@ def build(store) -> SitingData:
         lat=shapely.get_y(plot_pts) if len(plot_pts) else np.zeros(0),
         plot_synthetic=_intern([frozenset(s) for s in pl["synthetic"]]),
     )
-    kinds = np.array(am["kind"], dtype=object)
-    for kind in AMENITY_KINDS:
-        sel = np.flatnonzero(kinds == kind)
-        if len(sel) == 0:
-            continue
-        geoms = np.array(am["geometry"], dtype=object)[sel]
-        lon, lat = shapely.get_x(geoms), shapely.get_y(geoms)
-        index = AmenityIndex([am["id"][i] for i in sel], [am["name"][i] for i in sel], lon, lat,
-                             KDTree(_unit_vectors(lon, lat)))
+    for kind, index in amenity_indexes(store).items():
         data.amenities[kind] = index
         data.plot_dist[kind] = index.nearest(data.lon, data.lat)
         data.park_dist[kind] = index.nearest(data.park_lon, data.park_lat)
+    from ..evaluation import latest_index
+
+    index = latest_index(store)
+    data.park_index = np.array([index.get(p, np.nan) for p in data.park_ids], dtype=float)
     return data
 
 

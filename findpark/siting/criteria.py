@@ -8,7 +8,8 @@ transport    Σ_k a_k exp(-d_k / s_k) over amenity kinds present in the store, a
              airport a=0.3 s=40 km · rail_station 0.3, 15 km · metro_station 0.2, 3 km ·
              highway_interchange 0.2, 5 km · port 0.1, 30 km
 utilities    mean over requested power/water of 1 - demand / capacity; 0.5 when neither is requested
-performance  park 亩均税收 t: t / (t + T0), T0 = 30 万元/亩
+performance  park 亩均税收 t: t / (t + T0), T0 = 30 万元/亩; averaged with the park's latest 五力 index / 100
+             when the store has quarterly indicators
 readiness    供地: exp(-months until available_from / 12) (1 when already available).   供楼: 1
 Unknown inputs (NaN) score 0.5.
 """
@@ -42,18 +43,25 @@ def industry_by_park(data, req: Requirement) -> tuple[np.ndarray, list]:
     return hit
 
 
+def park_performance(data) -> np.ndarray:
+    """t/(t+T0) of the park's 亩均税收, averaged with its latest 五力 index / 100 where one exists."""
+    tax = _half_if_nan(data.park_tax / (data.park_tax + T0))
+    index = data.park_index / 100.0 if len(data.park_index) == data.n_parks else np.full(data.n_parks, np.nan)
+    return np.where(np.isnan(index), tax, 0.5 * tax + 0.5 * index)
+
+
 def static_columns(data, parks: bool = False) -> dict:
     """The request-independent criteria (cost, transport, performance) of every plot, or every park as a
     floor-space candidate, computed once per store version."""
     key = ("static", parks)
     cols = data.cache.get(key)
     if cols is None:
+        perf = park_performance(data)
         if parks:
-            perf = _half_if_nan(data.park_tax / (data.park_tax + T0))
             cols = {"cost": _half_if_nan(R0 / (R0 + data.park_rent)),
                     "transport": transport(data.park_dist, np.arange(data.n_parks)), "performance": perf}
         else:
-            perf = _half_if_nan(data.park_tax / (data.park_tax + T0))[data.plot_park]
+            perf = perf[data.plot_park]
             cols = {"cost": _half_if_nan(P0 / (P0 + data.price)),
                     "transport": transport(data.plot_dist, np.arange(data.n_plots)), "performance": perf}
         data.cache[key] = cols

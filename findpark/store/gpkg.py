@@ -199,7 +199,13 @@ class GeoPackageStore:
                                     "contact_name": str, "contact_phone": str, "contact_email": str,
                                     "project_summary": str, "industry": str, "confidential": int,
                                     "token_sha256": str, "status": str}, pk="id", if_not_exists=True)
+            from ..evaluation.schema import INDICATORS
+
+            cols = {"park_id": str, "quarter": str, **{i.key: float for i in INDICATORS},
+                    "source": str, "as_of": str, "synthetic": str}
+            db["park_quarterly"].create(cols, pk=("park_id", "quarter"), if_not_exists=True)
             for name, desc in (("meta", "store metadata"), ("load_log", "what was loaded, when"),
+                               ("park_quarterly", "quarterly park indicators (五力 evaluation input)"),
                                ("inquiries", "inquiries (可询) from projects to parks")):
                 self._register_attributes(conn, name, desc)
             if db["meta"].count == 0:
@@ -417,6 +423,39 @@ class GeoPackageStore:
     def attributes(self, table: str) -> sqlite_utils.db.Table:
         """A sqlite-utils Table for a plain attribute table (read side)."""
         return sqlite_utils.Database(self._reader())[table]
+
+    # -- quarterly park indicators (attribute table) --------------------------------------------
+    def write_quarterly(self, rows: list[dict], *, replace: bool = False) -> int:
+        """Upsert validated indicator rows (all or nothing); ``replace`` empties the table first.
+        Bumps data_version: the siting model's performance criterion reads the latest quarter."""
+        from ..evaluation.schema import INDICATORS
+
+        cols = ["park_id", "quarter", *[i.key for i in INDICATORS], "source", "as_of", "synthetic"]
+        sql = (f"INSERT INTO park_quarterly ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))}) "
+               f"ON CONFLICT(park_id, quarter) DO UPDATE SET " +
+               ", ".join(f"{c} = excluded.{c}" for c in cols[2:]))
+        with self.transaction() as conn:
+            if replace:
+                conn.execute("DELETE FROM park_quarterly")
+            conn.executemany(sql, [[json.dumps(r.get(c) or [], ensure_ascii=False) if c == "synthetic" else r.get(c)
+                                    for c in cols] for r in rows])
+            conn.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'data_version'")
+        return len(rows)
+
+    def read_quarterly(self, *, quarter: str | None = None, park_id: str | None = None) -> list[dict]:
+        clauses, params = [], []
+        if quarter is not None:
+            clauses.append("quarter = ?")
+            params.append(quarter)
+        if park_id is not None:
+            clauses.append("park_id = ?")
+            params.append(park_id)
+        rows = sqlite_utils.Database(self._reader())["park_quarterly"].rows_where(
+            " AND ".join(clauses) or None, params, order_by="quarter, park_id")
+        return [{**r, "synthetic": json.loads(r["synthetic"] or "[]")} for r in rows]
+
+    def quarters(self) -> list[str]:
+        return [r[0] for r in self._reader().execute("SELECT DISTINCT quarter FROM park_quarterly ORDER BY quarter")]
 
     # -- inquiries (attribute table; not geodata, so data_version does not change) ---------------
     INQUIRY_FIELDS = ("id", "created_at", "park_id", "plot_id", "company", "contact_name", "contact_phone",
