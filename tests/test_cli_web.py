@@ -60,3 +60,25 @@ def test_app_builds_a_missing_store(tmp_path):
     db = tmp_path / "new.gpkg"
     app = create_app({"DB": str(db)})
     assert app.extensions["findpark_store"].count("parks") == 120
+
+
+def test_park_page_shows_evaluation_plots_and_provenance(client):
+    from findpark.evaluation.schema import DIMENSIONS
+
+    r = client.get("/parks/G331018")
+    assert r.status_code == 200
+    html = r.get_data(as_text=True)
+    assert "杭州经济技术开发区" in html and "五力评价" in html and "亩均等级" in html
+    for dim in DIMENSIONS:
+        assert dim in html
+    assert "<svg class=\"spark\"" in html and "2023Q4" in html and "2025Q3" in html
+    assert html.count("G331018-0") >= 10  # the plots table
+    assert "模拟数据" in html and "※" in html and "kaiwulaw" in html  # synthetic marks and provenance
+    assert not re.findall(r"(?:src|href)=\"https?://", html)
+    assert client.get("/parks/NOPE").status_code == 404
+
+
+def test_home_page_shows_grades_and_links(client):
+    html = client.get("/").get_data(as_text=True)
+    assert html.count('href="/parks/') == 120
+    assert len(re.findall(r'class="g[ABCD]"', html)) == 120

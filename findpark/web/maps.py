@@ -67,3 +67,28 @@ def render_parts(m: folium.Map) -> dict:
     root = m.get_root()
     root.render()
     return {"head": root.header.render(), "body": root.html.render(), "script": root.script.render()}
+
+
+STATUS_COLOURS = {"available": "#27ae60", "reserved": "#f1c40f", "leased": "#e67e22", "sold": "#95a5a6"}
+
+
+def park_map(park: dict, plots: list[dict], static_url, tiles: str | None = None) -> folium.Map:
+    """A park's approximate boundary and its plots coloured by status, with a legend."""
+    c = park["geometry"].centroid
+    m = folium.Map(location=latlon(c.x, c.y), zoom_start=13, tiles=None, prefer_canvas=True, control_scale=True)
+    _offline(m, static_url)
+    if tiles:
+        folium.TileLayer(tiles=tiles, attr="configured basemap").add_to(m)
+    folium.GeoJson(feature_collection([feature(park["geometry"], {"name": park["name"]})]), name="boundary",
+                   style_function=lambda f: {"color": "#c0392b", "weight": 2, "fill": False, "dashArray": "6 4"}).add_to(m)
+    if plots:
+        fc = feature_collection([feature(p["geometry"], {"id": p["id"], "status": p["status"],
+                                                         "area_mu": round(p["area_mu"], 1), "land_use": p["land_use"]})
+                                 for p in plots])
+        folium.GeoJson(fc, name="plots",
+                       style_function=lambda f: {"color": "#333", "weight": 1, "fillOpacity": 0.7,
+                                                 "fillColor": STATUS_COLOURS.get(f["properties"]["status"], "#999")},
+                       tooltip=folium.GeoJsonTooltip(["id", "status", "area_mu", "land_use"],
+                                                     aliases=["地块", "状态", "面积(亩)", "用地"])).add_to(m)
+    m.fit_bounds(latlon_bounds(park["geometry"].bounds))
+    return m
