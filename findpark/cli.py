@@ -170,6 +170,51 @@ def profiles(as_json):
         click.echo(f"{p['name']:<14} {p['title']}\n{'':<14} {w}")
 
 
+@main.group()
+def indicators():
+    """Quarterly park indicators (input of the 五力 evaluation)."""
+
+
+@indicators.command("load")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@DB_OPTION
+@click.option("--replace", is_flag=True, help="Empty the indicator table first.")
+def indicators_load(file, db, replace):
+    """Load a CSV or XLSX of quarterly indicators, all or nothing."""
+    from .bootstrap import ensure_store
+    from .evaluation.loader import load_indicators
+
+    store = ensure_store(_store_url(db))
+    try:
+        n = load_indicators(store, file, replace=replace)
+    except LoadError as exc:
+        click.echo(f"error: nothing was loaded; {len(exc.problems)} problem(s):", err=True)
+        for p in exc.problems:
+            click.echo(f"  - {p}", err=True)
+        sys.exit(1)
+    click.echo(f"loaded {n} park-quarter rows; quarters now {', '.join(store.quarters())}")
+
+
+@main.command("evaluate")
+@click.option("--quarter", default=None, help="Quarter to report, e.g. 2025Q3 (default: the latest loaded).")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("reports"), show_default=True,
+              help="Folder for evaluation_<quarter>.html and .pdf.")
+@DB_OPTION
+def evaluate_cmd(quarter, out, db):
+    """Write the quarterly 五力 evaluation report (HTML and PDF)."""
+    from .bootstrap import ensure_store
+    from .evaluation.report import write_report
+
+    store = ensure_store(_store_url(db))
+    try:
+        paths = write_report(store, quarter=quarter, out_dir=out)
+    except LookupError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    click.echo(str(paths["html"]))
+    click.echo(str(paths["pdf"]))
+
+
 @main.command()
 @DB_OPTION
 @click.option("--host", default="127.0.0.1", show_default=True)
