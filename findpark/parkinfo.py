@@ -69,3 +69,19 @@ EMPTY = {"n_plots": 0, "by_status": {}, "available_mu": 0.0, "n_available": 0, "
 
 def summary(store, park_id: str) -> dict:
     return plot_summaries(store).get(park_id, EMPTY)
+
+
+_PARKS: dict = {}
+
+
+def parks(store) -> list[dict]:
+    """Every park record (with geometry), read once per data_version: parks are few and asked for often."""
+    key = (str(store.path), store.data_version)
+    with _LOCK:
+        hit = _PARKS.get(key)
+    if hit is None:
+        hit = store.read("parks")
+        with _LOCK:
+            _PARKS.clear()
+            _PARKS[key] = hit
+    return hit

@@ -86,7 +86,11 @@ def _park_or_404(pid: str) -> dict:
 def parks():
     q = query(m.ParksQuery)
     store = get_store()
-    recs = store.read("parks", bbox=m.parse_bbox(q.bbox))
+    recs = parkinfo.parks(store)
+    bbox = m.parse_bbox(q.bbox)
+    if bbox is not None:  # the R*Tree answers which parks; the cached records supply them
+        inside = {p["id"] for p in store.read("parks", bbox=bbox)}
+        recs = [p for p in recs if p["id"] in inside]
     recs = filter_parks(recs, industry=q.industry, district=q.district, level=q.level, q=q.q)
     if q.adcode:
         recs = [p for p in recs if (p["adcode"] or "").startswith(q.adcode)]
