@@ -8,7 +8,7 @@ import folium
 import shapely
 from shapely.geometry import shape
 
-from ..geo.geojson import feature, feature_collection, latlon, latlon_bounds
+from ..geo.geojson import feature, feature_collection, latlon, latlon_bounds, rfc7946_geometry
 from ..paths import data_dir
 
 LEAFLET = "vendor/leaflet-1.9.4"
@@ -20,21 +20,47 @@ def _offline(m: folium.Map, static_url) -> folium.Map:
     return m
 
 
+# Display geometry (what the browser draws, not what the API serves): 5 decimals (~1 m) is far below what a
+# simplified outline can show, and keeps the home page small.
+DISPLAY_DECIMALS = 5
+CITY_TOLERANCE = 0.003  # degrees, ~300 m: a basemap outline at province to county zoom
+CITY_MIN_PART = 1e-4    # square degrees (~1 km²): smaller islands are left out of the basemap
+PARK_TOLERANCE = 0.0002  # ~20 m
+
+
+def display_feature(geom, properties: dict, tolerance: float) -> dict:
+    """A simplified, rounded feature for drawing only."""
+    geom = shapely.simplify(geom, tolerance, preserve_topology=True)
+    return {"type": "Feature", "geometry": rfc7946_geometry(geom, DISPLAY_DECIMALS), "properties": properties}
+
+
+def _drop_small_parts(geom, min_area: float):
+    parts = [g for g in getattr(geom, "geoms", [geom]) if g.area >= min_area]
+    return shapely.MultiPolygon(parts) if parts else geom
+
+
 @lru_cache(maxsize=1)
 def city_outlines() -> dict:
-    """City boundaries, simplified (~100 m) for an offline basemap."""
+    """City boundaries, simplified (~300 m, islands under ~1 km² dropped) for an offline basemap."""
     doc = json.loads((data_dir() / "boundaries.geojson").read_text("utf-8"))
     feats = []
     for f in doc["features"]:
         if f["properties"]["level"] != "city":
             continue
-        geom = shapely.simplify(shape(f["geometry"]), 0.001, preserve_topology=True)
-        feats.append(feature(geom, {"name": f["properties"]["name"]}))
+        geom = _drop_small_parts(shape(f["geometry"]), CITY_MIN_PART)
+        feats.append(display_feature(geom, {"name": f["properties"]["name"]}, CITY_TOLERANCE))
     return feature_collection(feats)
 
 
+PARK_COLOURS = {"national": "#c0392b", "provincial": "#2471a3"}
+
+
 def parks_map(parks: list[dict], static_url, tiles: str | None = None) -> folium.Map:
-    """All parks as simplified outlines over city boundaries."""
+    """All parks as simplified outlines over city boundaries.
+
+    The JS names of the map and of the parks layer are left in ``m.findpark_layers`` (``render_parts`` passes
+    them on) so the page's script can zoom to a park and load plots in the viewport (static/js/home.js).
+    """
     if parks:
         bounds = shapely.union_all([p["geometry"].envelope for p in parks]).bounds
         center = shapely.box(*bounds).centroid
@@ -45,18 +71,18 @@ def parks_map(parks: list[dict], static_url, tiles: str | None = None) -> folium
     _offline(m, static_url)
     if tiles:
         folium.TileLayer(tiles=tiles, attr="configured basemap").add_to(m)
-    folium.GeoJson(city_outlines(), name="boundaries",
-                   style_function=lambda f: {"color": "#888", "weight": 1, "fill": False},
-                   tooltip=folium.GeoJsonTooltip(["name"], labels=False)).add_to(m)
+    folium.GeoJson(city_outlines(), name="boundaries", interactive=False,
+                   style_function=lambda f: {"color": "#888", "weight": 1, "fill": False}).add_to(m)
+    m.findpark_layers = {"map": m.get_name(), "parks": None}
     if not parks:
         return m
-    fc = feature_collection([
-        feature(shapely.simplify(p["geometry"], 0.0002, preserve_topology=True),
-                {"id": p["id"], "name": p["name"], "level": p["level"]}) for p in parks])
-    folium.GeoJson(fc, name="parks",
-                   style_function=lambda f: {"color": "#c0392b" if f["properties"]["level"] == "national" else "#2471a3",
-                                             "weight": 2, "fillOpacity": 0.35},
-                   tooltip=folium.GeoJsonTooltip(["name"], labels=False)).add_to(m)
+    fc = feature_collection([display_feature(p["geometry"], {"id": p["id"], "name": p["name"], "level": p["level"]},
+                                             PARK_TOLERANCE) for p in parks])
+    layer = folium.GeoJson(fc, name="parks",
+                           style_function=lambda f: {"color": PARK_COLOURS.get(f["properties"]["level"], "#2471a3"),
+                                                     "weight": 2, "fillOpacity": 0.35},
+                           tooltip=folium.GeoJsonTooltip(["name"], labels=False)).add_to(m)
+    m.findpark_layers["parks"] = layer.get_name()
     if bounds:
         m.fit_bounds(latlon_bounds(bounds))
     return m
@@ -66,7 +92,8 @@ def render_parts(m: folium.Map) -> dict:
     """Split a folium map into head/body/script for embedding in our own Jinja page."""
     root = m.get_root()
     root.render()
-    return {"head": root.header.render(), "body": root.html.render(), "script": root.script.render()}
+    return {"head": root.header.render(), "body": root.html.render(), "script": root.script.render(),
+            "name": m.get_name(), "layers": getattr(m, "findpark_layers", {"map": m.get_name()})}
 
 
 STATUS_COLOURS = {"available": "#27ae60", "reserved": "#f1c40f", "leased": "#e67e22", "sold": "#95a5a6"}

@@ -11,20 +11,90 @@ from .maps import park_map, parks_map, render_parts
 bp = Blueprint("pages", __name__)
 
 LEVEL_ZH = {"national": "国家级", "provincial": "省级", "municipal": "市级", "county": "县级", "small_micro": "小微园"}
+STATUS_ZH = {"available": "可供", "reserved": "预留", "leased": "已租", "sold": "已售"}
+EIA_ZH = {"registration": "登记表", "report_form": "报告表", "report": "报告书"}
+
+
+# Numeric filters of the home page: query arg → (label, park value, comparison). Semantics as in the API
+# (GET /api/v1/parks?min_available_mu=…): available land is the summed area of the park's plots with status
+# "available"; a bound is inclusive.
+NUMERIC_FILTERS = {
+    "land_min": "可供地下限(亩)",
+    "land_max": "可供地上限(亩)",
+    "max_price": "地价上限(万元/亩)",
+    "min_vacant": "空置厂房下限(m²)",
+}
+
+
+def parse_filters(args) -> tuple[dict, list[str]]:
+    """The home page's filters from the query string, and the Chinese messages for the values refused."""
+    f = {"industry": args.get("industry", "").strip() or None,
+         "district": args.get("district", "").strip() or None,
+         "level": args.get("level", "").strip() or None}
+    errors = []
+    if f["level"] and f["level"] not in LEVEL_ZH:
+        errors.append(f"级别「{f['level']}」未知, 已忽略")
+        f["level"] = None
+    for key, label in NUMERIC_FILTERS.items():
+        raw = args.get(key, "").strip()
+        f[key] = None
+        if not raw:
+            continue
+        try:
+            value = float(raw)
+        except ValueError:
+            value = None
+        if value is None or value != value or value < 0 or value == float("inf"):
+            errors.append(f"{label} 应为非负数, 「{raw}」已忽略")
+            continue
+        f[key] = value
+    if f["land_min"] is not None and f["land_max"] is not None and f["land_min"] > f["land_max"]:
+        errors.append("可供地下限大于上限, 上限已忽略")
+        f["land_max"] = None
+    return f, errors
+
+
+def apply_filters(parks: list[dict], f: dict, available: dict) -> list[dict]:
+    out = filter_parks(parks, industry=f["industry"], district=f["district"], level=f["level"])
+    if f["land_min"] is not None:
+        out = [p for p in out if available.get(p["id"], 0.0) >= f["land_min"]]
+    if f["land_max"] is not None:
+        out = [p for p in out if available.get(p["id"], 0.0) <= f["land_max"]]
+    if f["max_price"] is not None:
+        out = [p for p in out if p.get("land_price_wan_per_mu") is not None and p["land_price_wan_per_mu"] <= f["max_price"]]
+    if f["min_vacant"] is not None:
+        out = [p for p in out if (p.get("vacant_factory_m2") or 0) >= f["min_vacant"]]
+    return out
+
+
+def _choices(parks: list[dict]) -> dict:
+    """Suggestions for the filter inputs (datalists): the commonest 主导产业 labels and the cities."""
+    from collections import Counter
+
+    labels = Counter(lab for p in parks for lab in p.get("leading_industries") or [])
+    return {"industries": [lab for lab, _ in labels.most_common(40)],
+            "cities": sorted({p["city"] for p in parks if p.get("city")})}
+
+
+def _fmt(v):
+    return "" if v is None else f"{v:g}"
 
 
 @bp.get("/")
 def index():
+    """可查: the parks on a map and in a list, filtered on the server; static/js/home.js keeps the two in sync."""
     store = get_store()
-    industry = request.args.get("industry", "").strip() or None
-    district = request.args.get("district", "").strip() or None
-    parks = filter_parks(store.read("parks"), industry=industry, district=district)
+    f, errors = parse_filters(request.args)
+    all_parks = store.read("parks")
     summaries = parkinfo.plot_summaries(store)
     available = {pid: s["available_mu"] for pid, s in summaries.items()}
-    m = parks_map(parks, lambda f: url_for("static", filename=f), current_app.config.get("TILES"))
+    parks = apply_filters(all_parks, f, available)
+    m = parks_map(parks, lambda fn: url_for("static", filename=fn), current_app.config.get("TILES"))
+    active = any(v is not None for v in f.values())
     return render_template("index.html", parks=parks, available=available, map=render_parts(m),
-                           level_zh=LEVEL_ZH, industry=industry or "", district=district or "",
-                           evaluation=_evaluation(store))
+                           level_zh=LEVEL_ZH, industry=f["industry"] or "", district=f["district"] or "",
+                           filters=f, form={k: _fmt(f[k]) for k in NUMERIC_FILTERS}, errors=errors, active=active,
+                           choices=_choices(all_parks), n_total=len(all_parks), evaluation=_evaluation(store))
 
 
 def _evaluation(store):
@@ -54,7 +124,7 @@ def park(pid):
     return render_template("park.html", park=p, plots=plots, map=render_parts(m), level_zh=LEVEL_ZH,
                            indicators=parkinfo.indicators(p), summary=parkinfo.summary(store, pid),
                            evaluation=ev, mine=mine, history=history, dimensions=list(DIMENSIONS),
-                           spark=_sparkline([h["index"] for h in history]))
+                           spark=_sparkline([h["index"] for h in history]), status_zh=STATUS_ZH, eia_zh=EIA_ZH)
 
 
 def _sparkline(values, width=240, height=48) -> str:

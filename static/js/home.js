@@ -1,0 +1,149 @@
+/* 一键找园 home page (可查): keeps the park list and the map in sync and loads plots in the viewport when
+   zoomed in. Plain ES5 + Leaflet (vendored); the folium map and parks layer are globals whose names the page
+   passes in data-map / data-parks. Nothing here talks to anything but this server. */
+(function () {
+  "use strict";
+  var root = document.getElementById("home");
+  if (!root || !window.L) { return; }
+  var map = window[root.getAttribute("data-map")];
+  var parks = root.getAttribute("data-parks") ? window[root.getAttribute("data-parks")] : null;
+  if (!map) { return; }
+  var PLOTS_URL = root.getAttribute("data-plots-url");
+  var PLOTS_ZOOM = parseInt(root.getAttribute("data-plots-zoom") || "12", 10);
+  var PAGE = 1000, MAX_PLOTS = 2000;  // the API pages at 1000
+  var STATUS = {available: ["可供", "#27ae60"], reserved: ["预留", "#f1c40f"], leased: ["已租", "#e67e22"],
+                sold: ["已售", "#95a5a6"]};
+  var HIGHLIGHT = {color: "#f39c12", weight: 5, fillOpacity: 0.15};
+  var list = document.getElementById("park-list");
+  var status = document.getElementById("plots-status");
+
+  var byId = {};
+  if (parks) {
+    parks.eachLayer(function (layer) {
+      var id = layer.feature && layer.feature.properties.id;
+      if (!id) { return; }
+      byId[id] = layer;
+      layer.on("click", function () { select(id, {zoom: false, scroll: true}); });
+    });
+  }
+
+  function rowOf(id) { return list ? list.querySelector('tr[data-park="' + id + '"]') : null; }
+
+  var current = null;
+  function select(id, opts) {
+    opts = opts || {};
+    var layer = byId[id];
+    if (current && byId[current]) { parks.resetStyle(byId[current]); }
+    var old = list && list.querySelector("tr.hl");
+    if (old) { old.classList.remove("hl"); old.removeAttribute("aria-current"); }
+    current = id;
+    var row = rowOf(id);
+    if (row) {
+      row.classList.add("hl");
+      row.setAttribute("aria-current", "true");
+      if (opts.scroll) {
+        var top = row.getBoundingClientRect().top - list.getBoundingClientRect().top;
+        list.scrollTop += top - list.clientHeight / 3;
+      }
+    }
+    if (!layer) { return; }
+    layer.setStyle(HIGHLIGHT);
+    if (layer.bringToFront) { layer.bringToFront(); }
+    if (opts.zoom) { map.fitBounds(layer.getBounds(), {maxZoom: 15, padding: [24, 24]}); }
+  }
+
+  if (list) {
+    list.addEventListener("click", function (ev) {
+      if (ev.target.closest("a")) { return; }  // the name links to the park page
+      var row = ev.target.closest("tr[data-park]");
+      if (row) { select(row.getAttribute("data-park"), {zoom: true}); }
+    });
+    list.addEventListener("keydown", function (ev) {
+      var row = ev.target.closest && ev.target.closest("tr[data-park]");
+      if (row && ev.target === row && (ev.key === "Enter" || ev.key === " ")) {
+        ev.preventDefault();
+        select(row.getAttribute("data-park"), {zoom: true});
+      }
+    });
+  }
+
+  // -- plots in the viewport, at zoom >= PLOTS_ZOOM ------------------------------------------------------
+  var renderer = (parks && parks.getLayers().length) ? map.getRenderer(parks.getLayers()[0]) : null;
+  if (!(renderer instanceof L.Canvas)) { renderer = L.canvas(); }
+  var plotsLayer = null, seq = 0, controller = null;
+
+  function say(text) { if (status) { status.textContent = text; } }
+
+  function bboxParam() {
+    var b = map.getBounds();
+    var clamp = function (v, lo, hi) { return Math.min(hi, Math.max(lo, v)); };
+    return [clamp(b.getWest(), -180, 180), clamp(b.getSouth(), -90, 90), clamp(b.getEast(), -180, 180),
+            clamp(b.getNorth(), -90, 90)].map(function (v) { return v.toFixed(5); }).join(",");
+  }
+
+  function getPage(bbox, offset, signal) {
+    var url = PLOTS_URL + "?bbox=" + bbox + "&format=geojson&limit=" + PAGE + "&offset=" + offset;
+    return fetch(url, {signal: signal, headers: {Accept: "application/geo+json"}}).then(function (r) {
+      if (!r.ok) { throw new Error("HTTP " + r.status); }
+      return r.json();
+    });
+  }
+
+  function clearPlots() {
+    if (plotsLayer) { map.removeLayer(plotsLayer); plotsLayer = null; }
+  }
+
+  function draw(features) {
+    clearPlots();
+    plotsLayer = L.geoJSON({type: "FeatureCollection", features: features}, {
+      renderer: renderer,
+      style: function (f) {
+        var s = STATUS[f.properties.status];
+        return {color: "#333", weight: 1, fillOpacity: 0.7, fillColor: s ? s[1] : "#999"};
+      },
+      onEachFeature: function (f, layer) {
+        var p = f.properties, s = STATUS[p.status];
+        layer.bindTooltip(p.id + " · " + (s ? s[0] : p.status) + " · " + (p.area_mu || 0).toFixed(1) + " 亩 · " +
+                          (p.land_use || ""));
+        layer.on("click", function () { if (p.park_id) { select(p.park_id, {zoom: false, scroll: true}); } });
+      }
+    }).addTo(map);
+  }
+
+  function loadPlots() {
+    if (controller) { controller.abort(); controller = null; }
+    var mine = ++seq;
+    if (map.getZoom() < PLOTS_ZOOM) {
+      clearPlots();
+      say("放大到 " + PLOTS_ZOOM + " 级以上显示地块");
+      return;
+    }
+    controller = window.AbortController ? new AbortController() : null;
+    var signal = controller ? controller.signal : undefined;
+    var bbox = bboxParam();
+    say("正在加载地块…");
+    getPage(bbox, 0, signal).then(function (fc) {
+      var matched = fc.numberMatched || fc.features.length;
+      if (matched > PAGE && fc.features.length === PAGE) {
+        return getPage(bbox, PAGE, signal).then(function (more) {
+          return {features: fc.features.concat(more.features), matched: matched};
+        });
+      }
+      return {features: fc.features, matched: matched};
+    }).then(function (res) {
+      if (mine !== seq) { return; }
+      draw(res.features);
+      say("视窗内 " + res.matched + " 个地块" + (res.matched > MAX_PLOTS ? ", 显示前 " + MAX_PLOTS + " 个, 请放大" : ""));
+    }).catch(function (err) {
+      if (mine !== seq || (err && err.name === "AbortError")) { return; }
+      say("地块加载失败: " + err.message);
+    });
+  }
+
+  map.on("moveend", loadPlots);
+  loadPlots();
+
+  // for the browser tests and the console
+  window.findparkHome = {map: map, parks: parks, select: select, parkIds: function () { return Object.keys(byId); },
+                         plots: function () { return plotsLayer; }, current: function () { return current; }};
+})();
