@@ -20,13 +20,12 @@ from pathlib import Path
 
 import numpy as np
 
+from ..fonts import (FONT_DIR, FONT_PATH, PDF_FONT, font_path, font_subset_data_uri,  # noqa: F401
+                     mpl_font_name, register_pdf_font)
 from ..paths import REPO
 from .evaluate import Evaluation, evaluate
 from .schema import BY_KEY, DIMENSIONS, LOWER_OFFSET, previous_quarter
 
-FONT_DIR = REPO / "static" / "fonts"
-FONT_PATH = FONT_DIR / "NotoSansSC-Regular.ttf"
-PDF_FONT = "NotoSansSC"
 TEMPLATE = "evaluation_report.html"
 
 DIMS = list(DIMENSIONS)
@@ -47,28 +46,7 @@ N_MOVERS = 5
 N_TOP = 20
 
 
-# -- fonts ------------------------------------------------------------------------------------------
-def font_path() -> Path:
-    if not FONT_PATH.is_file():
-        raise FileNotFoundError(f"the report font is missing: {FONT_PATH} (it ships with findpark)")
-    return FONT_PATH
-
-
-_MPL_FONT: str | None = None
-
-
-def mpl_font_name() -> str:
-    """Register the vendored font with matplotlib (once) and return its family name."""
-    global _MPL_FONT
-    if _MPL_FONT is None:
-        from matplotlib import font_manager
-
-        path = str(font_path())
-        font_manager.fontManager.addfont(path)
-        _MPL_FONT = font_manager.FontProperties(fname=path).get_name()
-    return _MPL_FONT
-
-
+# -- fonts (registration lives in findpark/fonts.py, shared with the web exports) ----------------
 @contextmanager
 def _mpl_style():
     import matplotlib
@@ -78,39 +56,6 @@ def _mpl_style():
                                 "axes.unicode_minus": False, "svg.fonttype": "none",
                                 "axes.spines.top": False, "axes.spines.right": False}):
         yield name  # a glyph the font lacked would warn "Glyph … missing from font(s)" (the tests check none does)
-
-
-def register_pdf_font() -> str:
-    from reportlab.lib.fonts import addMapping
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
-
-    if PDF_FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(TTFont(PDF_FONT, str(font_path())))  # embedded as subsets when used
-        for bold in (0, 1):
-            for italic in (0, 1):
-                addMapping(PDF_FONT, bold, italic, PDF_FONT)  # one weight only: <b> stays regular
-    return PDF_FONT
-
-
-def font_subset_data_uri(text: str) -> str | None:
-    """The vendored font cut down to the characters of ``text``, as a data URI for @font-face."""
-    try:
-        from fontTools import subset
-    except ImportError:  # pragma: no cover - fontTools comes with matplotlib
-        return None
-    opts = subset.Options()
-    opts.layout_features = ["*"]
-    opts.name_IDs = ["*"]
-    opts.notdef_outline = True
-    font = subset.load_font(str(font_path()), opts)
-    sub = subset.Subsetter(opts)
-    ascii_ = {chr(c) for c in range(0x20, 0x7F)}  # all of printable ASCII: Latin text uses the same font
-    sub.populate(text="".join(sorted(set(text) | ascii_)))
-    sub.subset(font)
-    buf = io.BytesIO()
-    subset.save_font(font, buf, opts)
-    return "data:font/ttf;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
 
 
 # -- the content ------------------------------------------------------------------------------------

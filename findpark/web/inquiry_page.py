@@ -1,6 +1,255 @@
-"""(being built) inquiry page for promotion staff."""
+"""可询 for promotion staff: an inquiry form (per park, optionally per plot), its confirmation with the
+inquiry's token (shown once), and the staff list of every inquiry (confidential ones masked).
+
+Validation is the API's: the form is read into ``findpark.api.models.InquiryIn`` and checked against the
+store exactly as ``POST /api/v1/inquiries`` does; the record is written with the same store call and the
+token is stored only as its SHA-256 (``api.rest._hash``), so the token works with ``GET /api/v1/inquiries/{id}``.
+
+Forms carry a per-session CSRF token (Flask has none built in); the session needs ``SECRET_KEY``, which is
+taken from the config, else ``FINDPARK_SECRET_KEY``, else a random key kept in the instance folder (so every
+gunicorn worker signs sessions with the same key), else a random key for this process only.
+"""
 from __future__ import annotations
 
-from flask import Blueprint
+import datetime as _dt
+import hmac
+import os
+import secrets
+from pathlib import Path
+
+from flask import Blueprint, abort, current_app, render_template, request, session, url_for
+from pydantic import ValidationError
+
+from ..api.models import InquiryIn
+from ..api.rest import _hash
+from . import get_store
 
 bp = Blueprint("inquiry_page", __name__)
+
+CSRF_FIELD = "csrf_token"
+CSRF_SESSION_KEY = "findpark_csrf"
+SECRET_FILE = "secret_key"
+PAGE_SIZE = 50
+CHINA_TZ = _dt.timezone(_dt.timedelta(hours=8), "CST")
+STATUS_ZH = {"new": "新咨询", "open": "跟进中", "closed": "已结束"}
+FIELDS = ("park_id", "plot_id", "company", "contact_name", "contact_phone", "contact_email", "project_summary",
+          "industry")
+OPTIONAL = ("plot_id", "contact_phone", "contact_email", "industry")
+
+
+# -- secret key and CSRF ---------------------------------------------------------------------------------
+def _persistent_secret(instance: Path) -> bytes | None:
+    """A random key kept in instance/secret_key (0600), created once; None if the folder is not writable."""
+    path = instance / SECRET_FILE
+    try:
+        key = path.read_bytes()
+        if len(key) >= 32:
+            return key
+    except OSError:
+        pass
+    try:
+        instance.mkdir(parents=True, exist_ok=True)
+        tmp = instance / f".{SECRET_FILE}.{os.getpid()}.{secrets.token_hex(4)}"
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as f:
+            f.write(os.urandom(32))
+        try:
+            os.link(tmp, path)  # atomic and never overwrites: concurrent workers all end up with one key
+        except FileExistsError:
+            pass
+        finally:
+            tmp.unlink(missing_ok=True)
+        key = path.read_bytes()
+        return key if len(key) >= 32 else None
+    except OSError:
+        return None
+
+
+@bp.record_once
+def _secret_key(state) -> None:
+    app = state.app
+    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
+    if app.config.get("SECRET_KEY"):
+        return
+    env = os.environ.get("FINDPARK_SECRET_KEY")
+    if env:
+        app.config["SECRET_KEY"] = env
+        return
+    key = None if app.testing else _persistent_secret(Path(app.instance_path))
+    if key is None:
+        if not app.testing:
+            app.logger.warning("SECRET_KEY: instance folder not writable; using a per-process random key "
+                               "(set FINDPARK_SECRET_KEY when running several workers)")
+        key = os.urandom(32)
+    app.config["SECRET_KEY"] = key
+
+
+def csrf_token() -> str:
+    tok = session.get(CSRF_SESSION_KEY)
+    if not tok:
+        tok = session[CSRF_SESSION_KEY] = secrets.token_urlsafe(32)
+    return tok
+
+
+def csrf_ok() -> bool:
+    sent = request.form.get(CSRF_FIELD, "")
+    tok = session.get(CSRF_SESSION_KEY)
+    return bool(tok and sent) and hmac.compare_digest(sent.encode("utf-8"), tok.encode("utf-8"))
+
+
+# -- validation (the API's model), creation (the API's store calls) --------------------------------------
+FIELD_MESSAGES = {
+    "park_id": "请选择园区",
+    "plot_id": "地块编号格式不正确（字母、数字、-、_、.、:）",
+    "company": "请填写企业名称（最多 200 字）",
+    "contact_name": "请填写联系人（最多 100 字）",
+    "contact_phone": "电话只能包含数字、+、-、括号和空格，5-30 位",
+    "contact_email": "邮箱格式不正确（如 li@example.com）",
+    "project_summary": "请填写项目简介（最多 4000 字）",
+    "industry": "产业最多 50 字",
+    "confidential": "须为是或否",
+}
+
+
+def form_payload(form, pid: str | None) -> dict:
+    """The form as an InquiryIn body: empty optional fields are absent, the checkbox is a bool."""
+    data = {f: form.get(f, "") for f in FIELDS}
+    if pid is not None:
+        data["park_id"] = pid
+    for f in OPTIONAL:
+        if not data[f].strip():
+            data[f] = None
+    data["confidential"] = form.get("confidential") in ("1", "on", "true", "yes")
+    return data
+
+
+def validate_inquiry(store, data: dict) -> tuple[InquiryIn | None, dict[str, str]]:
+    """(the inquiry, {}) or (None, {field: Chinese message}): InquiryIn, then the park and plot must exist
+    (the checks of POST /api/v1/inquiries; here all of them run, so the form shows every problem at once)."""
+    errors: dict[str, str] = {}
+    inq = None
+    try:
+        inq = InquiryIn.model_validate(data)
+    except ValidationError as exc:
+        for e in exc.errors():
+            field = str(e["loc"][0]) if e["loc"] else ""
+            if not field:  # the model rule: a phone or an e-mail
+                errors.setdefault("contact_phone", "请填写电话或邮箱（至少一项）")
+                errors.setdefault("contact_email", "请填写电话或邮箱（至少一项）")
+            else:
+                errors.setdefault(field, FIELD_MESSAGES.get(field, e["msg"]))
+    park_id, plot_id = (inq.park_id, inq.plot_id) if inq else (data.get("park_id"), data.get("plot_id"))
+    if "park_id" not in errors and store.get("parks", park_id) is None:
+        errors["park_id"] = f"没有编号为 {park_id} 的园区"
+    if plot_id is not None and "plot_id" not in errors and "park_id" not in errors:
+        plot = store.get("plots", plot_id)
+        if plot is None or plot["park_id"] != park_id:
+            errors["plot_id"] = f"园区 {park_id} 没有地块 {plot_id}"
+    return (None, errors) if errors else (inq, {})
+
+
+def create_inquiry(store, inq: InquiryIn) -> tuple[dict, str]:
+    """Write the inquiry as POST /api/v1/inquiries does: (the stored record without its hash, the token)."""
+    token = secrets.token_urlsafe(24)
+    rec = store.add_inquiry({**inq.model_dump(), "id": secrets.token_hex(8),
+                             "created_at": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+                             "token_sha256": _hash(token), "status": "new"})
+    return {k: v for k, v in rec.items() if k != "token_sha256"}, token
+
+
+# -- pages -----------------------------------------------------------------------------------------------
+def _park_names(store) -> dict[str, str]:
+    cols = store.columns("parks", ["id", "name", "city"], geometry=False)
+    return {i: n for i, n in zip(cols["id"], cols["name"])}
+
+
+def _park_options(store) -> list[dict]:
+    cols = store.columns("parks", ["id", "name", "city"], geometry=False)
+    rows = [{"id": i, "name": n, "city": c} for i, n, c in zip(cols["id"], cols["name"], cols["city"])]
+    return sorted(rows, key=lambda r: (r["city"] or "", r["id"]))
+
+
+def _plot_options(store, park_id: str | None) -> list[dict]:
+    if not park_id:
+        return []
+    cols = store.columns("plots", ["id", "park_id", "status", "area_mu", "land_use"], geometry=False)
+    return [{"id": i, "area_mu": a, "land_use": lu}
+            for i, p, s, a, lu in zip(cols["id"], cols["park_id"], cols["status"], cols["area_mu"], cols["land_use"])
+            if p == park_id and s == "available"]
+
+
+def _form(store, pid, values, errors, status=200, form_error=None):
+    park_id = pid or values.get("park_id") or ""
+    park = store.get("parks", park_id) if park_id else None
+    if pid is not None and park is None:
+        abort(404)
+    return render_template("inquiry.html", park=park, fixed_park=pid is not None, values=values, errors=errors,
+                           form_error=form_error, parks=[] if pid is not None else _park_options(store),
+                           plots=_plot_options(store, park["id"] if park else None), csrf=csrf_token(),
+                           csrf_field=CSRF_FIELD, done=None), status
+
+
+@bp.route("/inquire", methods=["GET", "POST"], endpoint="inquire")
+@bp.route("/parks/<pid>/inquire", methods=["GET", "POST"], endpoint="inquire")
+def inquire(pid: str | None = None):
+    """可询: the inquiry form; POST validates it like the API and shows the inquiry's id and token once."""
+    store = get_store()
+    if request.method == "GET":
+        values = {"park_id": request.args.get("park_id", ""), "plot_id": request.args.get("plot_id", ""),
+                  "industry": request.args.get("industry", "")}
+        return _form(store, pid, values, {})
+    values = {f: request.form.get(f, "") for f in FIELDS}
+    values["confidential"] = request.form.get("confidential") in ("1", "on", "true", "yes")
+    if pid is not None:
+        values["park_id"] = pid
+    if not csrf_ok():
+        return _form(store, pid, values, {}, 400,
+                     form_error="表单已过期或来源无法确认（CSRF 校验失败），未提交。请检查内容后重新提交。")
+    inq, errors = validate_inquiry(store, form_payload(request.form, pid))
+    if errors:
+        return _form(store, pid, values, errors, 400, form_error=f"有 {len(errors)} 处需要修改，未提交。")
+    rec, token = create_inquiry(store, inq)
+    session.pop(CSRF_SESSION_KEY, None)  # a reload of this page cannot submit the same inquiry twice
+    park = store.get("parks", rec["park_id"])
+    resp = current_app.make_response((render_template(
+        "inquiry.html", done=rec, token=token, park=park, fixed_park=True, values={}, errors={}, form_error=None,
+        parks=[], plots=[], csrf="", csrf_field=CSRF_FIELD,
+        api_url=url_for("api.inquiry_get", iid=rec["id"]), created=_local_time(rec["created_at"])), 201))
+    resp.headers["Cache-Control"] = "no-store"  # the token must not linger in caches
+    return resp
+
+
+def _local_time(iso: str | None) -> str:
+    if not iso:
+        return "—"
+    try:
+        t = _dt.datetime.fromisoformat(iso)
+    except ValueError:
+        return iso
+    if t.tzinfo is None:
+        t = t.replace(tzinfo=_dt.timezone.utc)
+    return t.astimezone(CHINA_TZ).strftime("%Y-%m-%d %H:%M")
+
+
+@bp.get("/inquiries")
+def inquiries():
+    """Staff list: every inquiry, newest first; a confidential one shows neither company nor contact."""
+    store = get_store()
+    try:
+        page = max(1, int(request.args.get("page", "1")))
+    except ValueError:
+        page = 1
+    rows, total = store.list_inquiries(confidential=None, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+    names = _park_names(store)
+    items = []
+    for r in rows:
+        hidden = r["confidential"]
+        items.append({"id": r["id"], "time": _local_time(r["created_at"]), "park_id": r["park_id"],
+                      "park_name": names.get(r["park_id"], r["park_id"]), "plot_id": r["plot_id"],
+                      "company": None if hidden else r["company"], "contact_name": None if hidden else r["contact_name"],
+                      "contact_phone": None if hidden else r["contact_phone"],
+                      "contact_email": None if hidden else r["contact_email"], "confidential": hidden,
+                      "industry": r["industry"], "project_summary": r["project_summary"],
+                      "status": STATUS_ZH.get(r["status"], r["status"])})
+    n_pages = max(1, -(-total // PAGE_SIZE))
+    return render_template("inquiries.html", items=items, total=total, page=page, n_pages=n_pages)

@@ -1,0 +1,35 @@
+// 园区对比: filter the park checkboxes by a search box and count the chosen ones. Progressive enhancement:
+// without JavaScript the whole list shows and the server checks the choice (2-4 parks).
+(function () {
+  "use strict";
+  var box = document.getElementById("park-pick");
+  var search = document.getElementById("park-search");
+  var count = document.getElementById("pick-count");
+  if (!box || !search) { return; }
+  var max = parseInt(box.getAttribute("data-max"), 10) || 4;
+  var labels = Array.prototype.slice.call(box.querySelectorAll("label"));
+
+  function norm(s) { return (s || "").toLowerCase().replace(/\s+/g, ""); }
+
+  function filter() {
+    var q = norm(search.value);
+    labels.forEach(function (l) {
+      var cb = l.querySelector("input");
+      var hit = !q || norm(l.getAttribute("data-search")).indexOf(q) !== -1 || cb.checked;
+      l.hidden = !hit;
+    });
+  }
+
+  function update() {
+    var n = box.querySelectorAll("input:checked").length;
+    count.textContent = "已选 " + n + " 个" + (n > max ? "（最多 " + max + " 个）" : "");
+    labels.forEach(function (l) { l.classList.toggle("chosen", l.querySelector("input").checked); });
+  }
+
+  search.addEventListener("input", filter);
+  search.addEventListener("keydown", function (e) {
+    if (e.key === "Enter") { e.preventDefault(); }  // Enter filters; it does not submit the form
+  });
+  box.addEventListener("change", update);
+  update();
+}());
