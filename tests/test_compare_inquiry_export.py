@@ -95,9 +95,16 @@ def test_compare_accepts_repeated_ids_from_checkboxes(client):
     assert r.status_code == 200 and "杭州高新技术产业开发区" in text(r)
 
 
+def test_compare_link_with_one_park_preselects_it(client):
+    r = client.get("/compare?ids=G331018")  # the park page's 加入对比 link
+    html = text(r)
+    assert r.status_code == 200 and 'id="ids-error"' not in html and '<table class="cmp">' not in html
+    assert re.search(r'value="G331018"[^>]*checked', html)
+
+
 @pytest.mark.parametrize("ids", [["G331018"], FOUR + ["S337065"]])
 def test_compare_wrong_number_of_parks(client, ids):
-    r = client.get("/compare?ids=" + ",".join(ids))
+    r = client.get("/compare?ids=" + ",".join(ids) + "&industry=&land_mu_min=&land_mu_max=")  # the form, sent
     assert r.status_code == 400
     html = text(r)
     assert re.search(r'<span class="err" id="ids-error"[^>]*>请选择 2-4 个园区（现在 %d 个）' % len(ids), html)

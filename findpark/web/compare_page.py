@@ -349,6 +349,10 @@ def compare():
     # the form was sent (even with no park ticked), or a link named parks or a requirement
     submitted = any(k in request.args for k in ("ids", "req", *REQ_FIELD_NAMES))
     ids, err = parse_ids(request.args)
+    # a link from a park page (?ids=ONE and nothing else) preselects that park: not an error yet
+    preselect = len(ids) == 1 and set(request.args) == {"ids"} and not err.startswith("不是")
+    if preselect:
+        submitted = False
     if err and submitted:
         errors["ids"] = err
     reqinfo = requirement_from_args(request.args)
