@@ -486,7 +486,7 @@ class GeoPackageStore:
         where = " AND ".join(clauses) or "1"
         table = sqlite_utils.Database(self._reader())["inquiries"]
         total = self._reader().execute(f"SELECT count(*) FROM inquiries WHERE {where}", params).fetchone()[0]
-        rows = table.rows_where(where, params, order_by="created_at DESC, id", limit=limit, offset=offset)
+        rows = table.rows_where(where, params, order_by="created_at DESC, rowid DESC", limit=limit, offset=offset)
         return [self._inquiry(r) for r in rows], total
 
     @staticmethod

@@ -27,12 +27,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     store = ensure_store(app.config["DB"])
     app.extensions["findpark_store"] = store
 
-    from . import compare_page, exports, inquiry_page, pages, recommend_page
+    from . import compare_page, exports, i18n, inquiry_page, pages, recommend_page
     from .. import api
 
     for module in (pages, recommend_page, compare_page, inquiry_page, exports):
         app.register_blueprint(module.bp)
     api.init_app(app)
+    i18n.init_app(app)
     # the nav shows only pages that exist
     app.config["PAGES"] = {rule.endpoint for rule in app.url_map.iter_rules()}
     return app

@@ -20,12 +20,13 @@ from ..siting import Requirement
 from ..siting.compare import best_plots
 from ..siting.recommend import normalised_request
 from . import get_store
+from .i18n import t, tmap
 from .pages import LEVEL_ZH
 
 bp = Blueprint("compare_page", __name__)
 
 MIN_PARKS, MAX_PARKS = 2, 4
-COLORS = ("#1f4e79", "#c0392b", "#1e8449", "#b9770e")
+COLORS = ("#2e86c1", "#c0392b", "#1e8449", "#b9770e")  # the first must stand out on the #1f4e79 table header
 MARK = "※"
 
 CRITERIA_ZH = {"industry": "产业匹配", "land_fit": "用地规模", "cost": "成本", "transport": "交通",
@@ -56,6 +57,19 @@ REQ_ZH = {"name": "项目名称", "industry": "产业", "land_mu_min": "用地�
           "power_kva": "用电（kVA）", "water_t_day": "用水（吨/日）", "eia": "环评类别", "land_use": "用地性质",
           "max_price_wan_per_mu": "地价上限（万元/亩）", "districts": "地区", "max_distance_km": "距离上限（km）",
           "weights": "权重", "profile": "权重方案", "top_k": "返回数量"}
+
+
+def _zh(text: str, **kw) -> str:
+    """The identity translation (the exports and the API say Chinese); the page passes ``i18n.t``."""
+    return text.format(**kw) if kw else text
+
+
+class UnknownParks(LookupError):
+    """Park ids not in the store; ``str()`` is the Chinese message, ``missing`` the ids."""
+
+    def __init__(self, missing: list[str]):
+        super().__init__("未知园区编号: " + "、".join(missing))
+        self.missing = missing
 
 
 def reason_zh(code: str) -> str:
@@ -89,8 +103,9 @@ def value_text(v) -> str:
 
 
 # -- input ---------------------------------------------------------------------------------------------
-def parse_ids(args) -> tuple[list[str], str | None]:
-    """Park ids from ``?ids=A,B`` and/or repeated ``ids`` (checkboxes): (ids, error in Chinese or None)."""
+def parse_ids(args, tr=_zh) -> tuple[list[str], str | None]:
+    """Park ids from ``?ids=A,B`` and/or repeated ``ids`` (checkboxes): (ids, error in Chinese — or through
+    ``tr`` — or None)."""
     ids: list[str] = []
     for raw in args.getlist("ids"):
         for part in raw.split(","):
@@ -99,9 +114,9 @@ def parse_ids(args) -> tuple[list[str], str | None]:
                 ids.append(part)
     bad = [i for i in ids if not re.fullmatch(ID_CHARS, i)]
     if bad:
-        return ids, "不是园区编号: " + "、".join(bad[:5])
+        return ids, tr("不是园区编号: {ids}", ids=tr("、").join(bad[:5]))
     if not MIN_PARKS <= len(ids) <= MAX_PARKS:
-        return ids, f"请选择 {MIN_PARKS}-{MAX_PARKS} 个园区（现在 {len(ids)} 个）"
+        return ids, tr("请选择 {lo}-{hi} 个园区（现在 {n} 个）", lo=MIN_PARKS, hi=MAX_PARKS, n=len(ids))
     return ids, None
 
 
@@ -109,47 +124,49 @@ def _no_constant(name):
     raise ValueError(f"{name} is not JSON")
 
 
-def _zh_error(e: dict) -> str:
-    """A pydantic error in Chinese (the field-specific value errors keep their own text)."""
+def _zh_error(e: dict, tr=None) -> str:
+    """A pydantic error in Chinese, or through ``tr`` (the page's ``i18n.t``); other value errors keep their text."""
+    tr = tr or _zh
     t, ctx = e["type"], e.get("ctx") or {}
     if t == "missing":
-        return "必填"
+        return tr("必填")
     if t == "extra_forbidden":
-        return "未知字段"
+        return tr("未知字段")
     if t == "greater_than":
-        return f"须大于 {ctx.get('gt')}"
+        return tr("须大于 {n}", n=ctx.get("gt"))
     if t == "greater_than_equal":
-        return f"须不小于 {ctx.get('ge')}"
+        return tr("须不小于 {n}", n=ctx.get("ge"))
     if t == "less_than_equal":
-        return f"须不大于 {ctx.get('le')}"
+        return tr("须不大于 {n}", n=ctx.get("le"))
     if t == "less_than":
-        return f"须小于 {ctx.get('lt')}"
+        return tr("须小于 {n}", n=ctx.get("lt"))
     if t == "string_too_short":
-        return "必填" if ctx.get("min_length") == 1 else f"至少 {ctx.get('min_length')} 个字符"
+        return tr("必填") if ctx.get("min_length") == 1 else tr("至少 {n} 个字符", n=ctx.get("min_length"))
     if t == "string_too_long":
-        return f"过长（最多 {ctx.get('max_length')} 个字符）"
+        return tr("过长（最多 {n} 个字符）", n=ctx.get("max_length"))
     if t == "string_pattern_mismatch":
-        return "格式不正确"
+        return tr("格式不正确")
     if t == "literal_error":
-        return f"须为 {ctx.get('expected')}"
+        return tr("须为 {v}", v=ctx.get("expected"))
     if t in ("bool_type", "bool_parsing"):
-        return "须为是或否"
+        return tr("须为是或否")
     msg = e["msg"].removeprefix("Value error, ")
     if msg.startswith("must be ≥ land_mu_min"):
-        return "须不小于用地下限"
+        return tr("须不小于用地下限")
     if msg.startswith("unknown industry"):
-        return "未知产业：请用目录中的产业名称（如 生物医药）或国民经济行业代码（如 C27）"
+        return tr("未知产业：请用目录中的产业名称（如 生物医药）或国民经济行业代码（如 C27）")
     if msg.startswith("must be a number") or msg.startswith("must be a finite number"):
-        return "须为数字"
+        return tr("须为数字")
     return msg
 
 
-def requirement_from_args(args) -> dict:
+def requirement_from_args(args, tr=_zh) -> dict:
     """The optional project requirement of a comparison, from ``?req=<JSON>`` and/or the form fields (a form
     field that is present overrides the same key of ``req``; an empty one removes it).
 
     Returns {"req": Requirement | None, "data": the merged dict, "values": what the form shows,
-    "errors": {field: Chinese message}, "extra": [(label, value)] of keys the form does not show}."""
+    "errors": {field: Chinese message}, "extra": [(label, value)] of keys the form does not show}; the messages
+    and labels go through ``tr`` (the page passes ``i18n.t``)."""
     errors: dict[str, str] = {}
     base: dict = {}
     raw = args.get("req", "")
@@ -158,9 +175,9 @@ def requirement_from_args(args) -> dict:
             base = json.loads(raw, parse_constant=_no_constant)
         except (ValueError, RecursionError):
             base = {}
-            errors["req"] = "项目条件不是有效的 JSON"
+            errors["req"] = tr("项目条件不是有效的 JSON")
         if not isinstance(base, dict):
-            base, errors["req"] = {}, "项目条件须为 JSON 对象"
+            base, errors["req"] = {}, tr("项目条件须为 JSON 对象")
     data = dict(base)
     values = {}
     for field, _label, kind, _ph in REQ_FIELDS:
@@ -176,14 +193,14 @@ def requirement_from_args(args) -> dict:
                         raise ValueError
                     data[field] = x
                 except ValueError:
-                    errors[field] = "须为数字"
+                    errors[field] = tr("须为数字")
                     data.pop(field, None)
             else:
                 data[field] = text
         else:
             v = base.get(field)
             values[field] = "" if v is None else (fmt_num(v, 4).replace(",", "") if not isinstance(v, str) else v)
-    extra = [(REQ_ZH.get(k, k), value_text(v)) for k, v in data.items() if k not in REQ_FIELD_NAMES and v is not None]
+    extra = [(tr(REQ_ZH.get(k, k)), value_text(v)) for k, v in data.items() if k not in REQ_FIELD_NAMES and v is not None]
     out = {"req": None, "data": data, "values": values, "errors": errors, "extra": extra}
     if errors or not data:
         return out
@@ -196,14 +213,14 @@ def requirement_from_args(args) -> dict:
             if not field:  # a model-level rule (land or floor; weights or profile)
                 field = "land_mu_min" if "land" in e["msg"] else "req"
             elif field not in REQ_FIELD_NAMES:
-                msg = f"{REQ_ZH.get(field, field)}: {_zh_error(e)}"
-                errors["req"] = f"{errors['req']}；{msg}" if "req" in errors else msg
+                msg = f"{tr(REQ_ZH.get(field, field))}: {_zh_error(e, tr)}"
+                errors["req"] = f"{errors['req']}{tr('；')}{msg}" if "req" in errors else msg
                 continue
-            errors.setdefault(field, _zh_error(e) if loc else
-                              ("请填写用地面积（亩）" if field == "land_mu_min" else e["msg"].removeprefix("Value error, ")))
+            errors.setdefault(field, _zh_error(e, tr) if loc else
+                              (tr("请填写用地面积（亩）") if field == "land_mu_min" else e["msg"].removeprefix("Value error, ")))
         return out
     if not req.wants_land:  # the same rule as the API's POST /compare: it picks each park's best plot
-        errors["land_mu_min"] = "对比需给出用地面积（亩下限和/或上限），用以挑选各园区的最佳地块"
+        errors["land_mu_min"] = tr("对比需给出用地面积（亩下限和/或上限），用以挑选各园区的最佳地块")
         return out
     out["req"] = req
     return out
@@ -243,7 +260,7 @@ def compare_data(store, ids: list[str], req: Requirement | None = None) -> dict:
     found = {p["id"]: p for p in store.read("parks", where={"id": ids})}
     missing = [i for i in ids if i not in found]
     if missing:
-        raise LookupError("未知园区编号: " + "、".join(missing))
+        raise UnknownParks(missing)
     ev = _evaluation(store)
     mine = ev.by_park() if ev else {}
     fits = best_plots(store, req, ids) if req is not None else {}
@@ -311,8 +328,8 @@ def radar_svg(dims: list[str], series: list[dict], size: int = 380) -> Markup:
         return f"{cx + r * u[0]:.1f},{cy - r * u[1]:.1f}"
 
     parts = [f'<svg class="radar" width="{size}" height="{size}" viewBox="0 0 {size} {size}" role="img" '
-             f'aria-labelledby="radar-title"><title id="radar-title">五力雷达图: '
-             + escape("、".join(s["name"] for s in series)) + "</title>"]
+             f'aria-labelledby="radar-title"><title id="radar-title">'
+             + escape(t("五力雷达图: {names}", names=t("、").join(s["name"] for s in series))) + "</title>"]
     for ring in (20, 40, 60, 80, 100):
         pts = " ".join(xy(u) for u in radar_unit([ring] * n))
         parts.append(f'<polygon points="{pts}" fill="none" stroke="#ccc" stroke-width="{1.2 if ring == 100 else 0.7}"/>')
@@ -323,7 +340,7 @@ def radar_svg(dims: list[str], series: list[dict], size: int = 380) -> Markup:
         lx, ly = cx + (r + 14) * u[0], cy - (r + 14) * u[1]
         anchor = "middle" if abs(u[0]) < 0.2 else ("start" if u[0] > 0 else "end")
         parts.append(f'<text x="{lx:.1f}" y="{ly + 4:.1f}" font-size="13" text-anchor="{anchor}" fill="#333">'
-                     f'{escape(dims[k])}</text>')
+                     f'{escape(t(dims[k]))}</text>')
     for s in series:
         pts = " ".join(xy(u) for u in radar_unit([s["scores"].get(d, 0) for d in dims]))
         parts.append(f'<polygon points="{pts}" fill="{s["color"]}" fill-opacity="0.12" stroke="{s["color"]}" '
@@ -348,29 +365,32 @@ def compare():
     errors: dict[str, str] = {}
     # the form was sent (even with no park ticked), or a link named parks or a requirement
     submitted = any(k in request.args for k in ("ids", "req", *REQ_FIELD_NAMES))
-    ids, err = parse_ids(request.args)
-    # a link from a park page (?ids=ONE and nothing else) preselects that park: not an error yet
-    preselect = len(ids) == 1 and set(request.args) == {"ids"} and not err.startswith("不是")
+    ids, err = parse_ids(request.args, t)
+    # a link from a park page (?ids=ONE and nothing else; ?lang= aside) preselects that park: not an error yet
+    preselect = (len(ids) == 1 and set(request.args) - {"lang"} == {"ids"}
+                 and all(re.fullmatch(ID_CHARS, i) for i in ids))
     if preselect:
         submitted = False
     if err and submitted:
         errors["ids"] = err
-    reqinfo = requirement_from_args(request.args)
+    reqinfo = requirement_from_args(request.args, t)
     errors.update(reqinfo["errors"])
     data = None
     if submitted and not errors:
         try:
             data = compare_data(store, ids, reqinfo["req"])
-        except LookupError as exc:
-            errors["ids"] = str(exc)
+        except UnknownParks as exc:
+            errors["ids"] = t("未知园区编号: {ids}", ids=t("、").join(exc.missing))
     status = 400 if errors else 200
     chosen = set(ids)
     picks = ([p for p in all_parks if p["id"] in chosen] + [p for p in all_parks if p["id"] not in chosen])
     return render_template(
         "compare.html", data=data, errors=errors, ids=ids, chosen=chosen, picks=picks, reqinfo=reqinfo,
-        req_fields=REQ_FIELDS, industry_labels=sorted(taxonomy.labels()), level_zh=LEVEL_ZH,
+        req_fields=[(f, t(label), kind, t(ph) if ph else ph) for f, label, kind, ph in REQ_FIELDS],
+        industry_labels=sorted(taxonomy.labels()), level_zh=tmap(LEVEL_ZH),
         radar=radar_svg(data["dimensions"], radar_series(data)) if data else "",
-        criteria_zh=CRITERIA_ZH, reason_zh=reason_zh, status_zh=STATUS_ZH, eia_label=EIA_LABEL,
+        criteria_zh=tmap(CRITERIA_ZH), reason_zh=lambda code: t(reason_zh(code)), status_zh=tmap(STATUS_ZH),
+        eia_label=tmap(EIA_LABEL),
         fmt=fmt_num, export_q=export_query(ids, reqinfo) if data else "",
         raw_req=request.args.get("req", ""), max_parks=MAX_PARKS, min_parks=MIN_PARKS,
     ), status

@@ -23,6 +23,7 @@ from pydantic import ValidationError
 from ..api.models import InquiryIn
 from ..api.rest import _hash
 from . import get_store
+from .i18n import t
 
 bp = Blueprint("inquiry_page", __name__)
 
@@ -134,17 +135,17 @@ def validate_inquiry(store, data: dict) -> tuple[InquiryIn | None, dict[str, str
         for e in exc.errors():
             field = str(e["loc"][0]) if e["loc"] else ""
             if not field:  # the model rule: a phone or an e-mail
-                errors.setdefault("contact_phone", "请填写电话或邮箱（至少一项）")
-                errors.setdefault("contact_email", "请填写电话或邮箱（至少一项）")
+                errors.setdefault("contact_phone", t("请填写电话或邮箱（至少一项）"))
+                errors.setdefault("contact_email", t("请填写电话或邮箱（至少一项）"))
             else:
-                errors.setdefault(field, FIELD_MESSAGES.get(field, e["msg"]))
+                errors.setdefault(field, t(FIELD_MESSAGES[field]) if field in FIELD_MESSAGES else e["msg"])
     park_id, plot_id = (inq.park_id, inq.plot_id) if inq else (data.get("park_id"), data.get("plot_id"))
     if "park_id" not in errors and store.get("parks", park_id) is None:
-        errors["park_id"] = f"没有编号为 {park_id} 的园区"
+        errors["park_id"] = t("没有编号为 {park_id} 的园区", park_id=park_id)
     if plot_id is not None and "plot_id" not in errors and "park_id" not in errors:
         plot = store.get("plots", plot_id)
         if plot is None or plot["park_id"] != park_id:
-            errors["plot_id"] = f"园区 {park_id} 没有地块 {plot_id}"
+            errors["plot_id"] = t("园区 {park_id} 没有地块 {plot_id}", park_id=park_id, plot_id=plot_id)
     return (None, errors) if errors else (inq, {})
 
 
@@ -204,10 +205,10 @@ def inquire(pid: str | None = None):
         values["park_id"] = pid
     if not csrf_ok():
         return _form(store, pid, values, {}, 400,
-                     form_error="表单已过期或来源无法确认（CSRF 校验失败），未提交。请检查内容后重新提交。")
+                     form_error=t("表单已过期或来源无法确认（CSRF 校验失败），未提交。请检查内容后重新提交。"))
     inq, errors = validate_inquiry(store, form_payload(request.form, pid))
     if errors:
-        return _form(store, pid, values, errors, 400, form_error=f"有 {len(errors)} 处需要修改，未提交。")
+        return _form(store, pid, values, errors, 400, form_error=t("有 {n} 处需要修改，未提交。", n=len(errors)))
     rec, token = create_inquiry(store, inq)
     session.pop(CSRF_SESSION_KEY, None)  # a reload of this page cannot submit the same inquiry twice
     park = store.get("parks", rec["park_id"])
@@ -250,6 +251,6 @@ def inquiries():
                       "contact_phone": None if hidden else r["contact_phone"],
                       "contact_email": None if hidden else r["contact_email"], "confidential": hidden,
                       "industry": r["industry"], "project_summary": r["project_summary"],
-                      "status": STATUS_ZH.get(r["status"], r["status"])})
+                      "status": t(STATUS_ZH.get(r["status"], r["status"]))})
     n_pages = max(1, -(-total // PAGE_SIZE))
     return render_template("inquiries.html", items=items, total=total, page=page, n_pages=n_pages)

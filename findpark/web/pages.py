@@ -6,6 +6,7 @@ from flask import Blueprint, abort, current_app, render_template, request, url_f
 from .. import parkinfo
 from ..search import filter_parks
 from . import get_store
+from .i18n import t, tmap
 from .maps import park_map, parks_map, render_parts
 
 bp = Blueprint("pages", __name__)
@@ -33,7 +34,7 @@ def parse_filters(args) -> tuple[dict, list[str]]:
          "level": args.get("level", "").strip() or None}
     errors = []
     if f["level"] and f["level"] not in LEVEL_ZH:
-        errors.append(f"级别「{f['level']}」未知, 已忽略")
+        errors.append(t("级别「{level}」未知, 已忽略", level=f["level"]))
         f["level"] = None
     for key, label in NUMERIC_FILTERS.items():
         raw = args.get(key, "").strip()
@@ -45,11 +46,11 @@ def parse_filters(args) -> tuple[dict, list[str]]:
         except ValueError:
             value = None
         if value is None or value != value or value < 0 or value == float("inf"):
-            errors.append(f"{label} 应为非负数, 「{raw}」已忽略")
+            errors.append(t("{label} 应为非负数, 「{raw}」已忽略", label=t(label), raw=raw))
             continue
         f[key] = value
     if f["land_min"] is not None and f["land_max"] is not None and f["land_min"] > f["land_max"]:
-        errors.append("可供地下限大于上限, 上限已忽略")
+        errors.append(t("可供地下限大于上限, 上限已忽略"))
         f["land_max"] = None
     return f, errors
 
@@ -92,7 +93,7 @@ def index():
     m = parks_map(parks, lambda fn: url_for("static", filename=fn), current_app.config.get("TILES"))
     active = any(v is not None for v in f.values())
     return render_template("index.html", parks=parks, available=available, map=render_parts(m),
-                           level_zh=LEVEL_ZH, industry=f["industry"] or "", district=f["district"] or "",
+                           level_zh=tmap(LEVEL_ZH), industry=f["industry"] or "", district=f["district"] or "",
                            filters=f, form={k: _fmt(f[k]) for k in NUMERIC_FILTERS}, errors=errors, active=active,
                            choices=_choices(all_parks), n_total=len(all_parks), evaluation=_evaluation(store))
 
@@ -121,10 +122,11 @@ def park(pid):
     mine = ev.by_park().get(pid) if ev else None
     history = park_history(store, pid) if ev else []
     m = park_map(p, plots, lambda f: url_for("static", filename=f), current_app.config.get("TILES"))
-    return render_template("park.html", park=p, plots=plots, map=render_parts(m), level_zh=LEVEL_ZH,
+    return render_template("park.html", park=p, plots=plots, map=render_parts(m), level_zh=tmap(LEVEL_ZH),
                            indicators=parkinfo.indicators(p), summary=parkinfo.summary(store, pid),
                            evaluation=ev, mine=mine, history=history, dimensions=list(DIMENSIONS),
-                           spark=_sparkline([h["index"] for h in history]), status_zh=STATUS_ZH, eia_zh=EIA_ZH)
+                           spark=_sparkline([h["index"] for h in history]), status_zh=tmap(STATUS_ZH),
+                           eia_zh=tmap(EIA_ZH))
 
 
 def _sparkline(values, width=240, height=48) -> str:
@@ -135,5 +137,5 @@ def _sparkline(values, width=240, height=48) -> str:
     span = (hi - lo) or 1.0
     pts = " ".join(f"{4 + i * (width - 8) / (len(values) - 1):.1f},{height - 4 - (v - lo) / span * (height - 8):.1f}"
                    for i, v in enumerate(values))
-    return (f'<svg class="spark" width="{width}" height="{height}" role="img" aria-label="五力指数走势">'
+    return (f'<svg class="spark" width="{width}" height="{height}" role="img" aria-label="{t("五力指数走势")}">'
             f'<polyline fill="none" stroke="#1f4e79" stroke-width="2" points="{pts}"/></svg>')

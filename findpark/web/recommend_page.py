@@ -29,6 +29,7 @@ from ..siting.recommend import recommend as run_recommend
 from ..siting.requirement import CRITERIA
 from ..store.schema import EIA_ZH
 from . import get_store
+from .i18n import js_keys, js_strings, t, tmap
 
 bp = Blueprint("recommend_page", __name__)
 
@@ -92,7 +93,7 @@ def translate_reason(reason: str) -> str:
     for pattern, template in REASON_ZH:
         m = re.search(pattern, reason)
         if m:
-            out = template
+            out = t(template)
             for i, g in enumerate(m.groups(), 1):
                 out = out.replace("{%d}" % i, g or "")
             return out
@@ -201,9 +202,10 @@ def form_to_request(form) -> tuple[dict, list[dict]]:
 def page_config() -> dict:
     profiles = list_profiles()
     return {
-        "criteria": list(CRITERIA), "criteria_zh": CRITERIA_ZH, "colours": CRITERIA_COLOURS,
-        "exclude_zh": EXCLUDE_ZH, "amenity_zh": AMENITY_ZH, "unit_zh": UNIT_ZH, "via_zh": VIA_ZH,
-        "field_zh": FIELD_ZH, "reason_zh": REASON_ZH,
+        "criteria": list(CRITERIA), "criteria_zh": tmap(CRITERIA_ZH), "colours": CRITERIA_COLOURS,
+        "exclude_zh": tmap(EXCLUDE_ZH), "amenity_zh": tmap(AMENITY_ZH), "unit_zh": tmap(UNIT_ZH),
+        "via_zh": tmap(VIA_ZH), "field_zh": tmap(FIELD_ZH),
+        "reason_zh": [(pattern, t(template)) for pattern, template in REASON_ZH],
         "profiles": {name: p["weights"] for name, p in profiles.items()},
         "example": example_request(),
         "urls": {"recommend": url_for("api.recommend_"), "profiles": url_for("api.profiles"),
@@ -211,6 +213,7 @@ def page_config() -> dict:
                  "outlines": url_for("recommend_page.outlines"),
                  "park": url_for("pages.park", pid="__ID__"), "compare": COMPARE_URL, "export": EXPORTS},
         "tiles": current_app.config.get("TILES"),
+        **({"i18n": i18n} if (i18n := js_strings(js_keys("recommend.js"))) else {}),
     }
 
 
@@ -256,9 +259,10 @@ def recommend():
     return render_template(
         "recommend.html", values=values, errors=errors, result=result, config_json=page_config(),
         labels=sorted(taxonomy.labels()), groups=district_groups(), profiles=list_profiles(),
-        criteria=CRITERIA, criteria_zh=CRITERIA_ZH, colours=CRITERIA_COLOURS, sliders=_slider_values(values),
-        eia_options=EIA_OPTIONS, land_use_options=LAND_USE_OPTIONS, distance_kinds=DISTANCE_KINDS,
-        amenity_zh=AMENITY_ZH, exclude_zh=EXCLUDE_ZH, unit_zh=UNIT_ZH, via_zh=VIA_ZH, field_zh=FIELD_ZH,
+        criteria=CRITERIA, criteria_zh=tmap(CRITERIA_ZH), colours=CRITERIA_COLOURS, sliders=_slider_values(values),
+        eia_options=[(v, t(zh)) for v, zh in EIA_OPTIONS], land_use_options=[(v, t(zh)) for v, zh in LAND_USE_OPTIONS],
+        distance_kinds=DISTANCE_KINDS, amenity_zh=tmap(AMENITY_ZH), exclude_zh=tmap(EXCLUDE_ZH), unit_zh=tmap(UNIT_ZH),
+        via_zh=tmap(VIA_ZH), field_zh=tmap(FIELD_ZH),
     ), status
 
 

@@ -8,6 +8,16 @@
   if (!box || !search) { return; }
   var max = parseInt(box.getAttribute("data-max"), 10) || 4;
   var labels = Array.prototype.slice.call(box.querySelectorAll("label"));
+  // page strings: Chinese here; the English ones come from the server (#i18n, rendered only in English)
+  var I18N = (function () {
+    var el = document.getElementById("i18n");
+    try { return el ? JSON.parse(el.textContent) : {}; } catch (e) { return {}; }
+  })();
+  function T(s) {
+    var out = I18N[s] || s;
+    for (var i = 1; i < arguments.length; i++) { out = out.split("{" + (i - 1) + "}").join(String(arguments[i])); }
+    return out;
+  }
 
   function norm(s) { return (s || "").toLowerCase().replace(/\s+/g, ""); }
 
@@ -22,7 +32,7 @@
 
   function update() {
     var n = box.querySelectorAll("input:checked").length;
-    count.textContent = "已选 " + n + " 个" + (n > max ? "（最多 " + max + " 个）" : "");
+    count.textContent = T("已选 {0} 个", n) + (n > max ? T("（最多 {0} 个）", max) : "");
     labels.forEach(function (l) { l.classList.toggle("chosen", l.querySelector("input").checked); });
   }
 

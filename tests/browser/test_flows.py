@@ -150,8 +150,9 @@ def test_recommend_rank_map_rerank_export_compare(page, shot):
     assert page.inner_text("#compare-btn") == "对比所选园区 (2)" and not page.is_disabled("#compare-btn")
     with page.expect_navigation():
         page.click("#compare-btn")
-    assert page.url.endswith("/compare?ids=" + ",".join(pick))
+    assert "/compare?ids=" + ",".join(pick) + "&req=" in page.url  # the project travels with the parks
     _check_comparison(page, pick)
+    assert "本项目的最佳地块" in page.inner_text("body")  # so each park's best plot for it is shown
     shot(page, "compare_from_recommend", full_page=True)
 
 
