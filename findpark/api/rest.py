@@ -47,20 +47,26 @@ def _no_constant(name):
     raise ValueError(f"{name} is not JSON")
 
 
+def load_object(raw, name: str = "body") -> dict:
+    """JSON text that must be an object: 400 if it does not parse (NaN/Infinity are not JSON; too deep
+    nesting), 422 if it is not an object. ``name`` is the field reported in invalid-params."""
+    try:
+        data = json.loads(raw, parse_constant=_no_constant)
+    except (ValueError, RecursionError) as exc:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
+        reason = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
+        raise Problem(400, "Malformed JSON", f"the {name} is not valid JSON: {reason}") from None
+    if not isinstance(data, dict):
+        raise Problem(422, "Invalid request body", f"the {name} must be a JSON object",
+                      [{"name": name, "reason": "must be a JSON object"}])
+    return data
+
+
 def body(model):
     """The JSON body validated by ``model``: 415 if it is not JSON, 400 if it does not parse (NaN and Infinity
     are not JSON), 422 listing every invalid field. Over MAX_CONTENT_LENGTH: 413 (raised by werkzeug)."""
     if not request.is_json:
         raise Problem(415, "Unsupported Media Type", "send the body as application/json")
-    raw = request.get_data(cache=True)
-    try:
-        data = json.loads(raw, parse_constant=_no_constant)
-    except (ValueError, RecursionError) as exc:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
-        reason = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
-        raise Problem(400, "Malformed JSON", f"the body is not valid JSON: {reason}") from None
-    if not isinstance(data, dict):
-        raise Problem(422, "Invalid request body", "the body must be a JSON object",
-                      [{"name": "body", "reason": "must be a JSON object"}])
+    data = load_object(request.get_data(cache=True), "body")
     try:
         return model.model_validate(data)
     except ValidationError as exc:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import io
-import json
 import re
 from urllib.parse import quote
 from xml.sax.saxutils import escape as _xml
@@ -58,30 +57,20 @@ def attachment(body: bytes, mimetype: str, name: str, fallback: str) -> Response
     return resp
 
 
-def _no_constant(name):
-    raise ValueError(f"{name} is not JSON")
-
-
 def requirement_body() -> Requirement:
     """The requirement as POST /api/v1/recommend reads it (415/400/422), or from a form field ``requirement``."""
+    from ..api.rest import body, load_object  # rest imports the web package: import on use
+
     if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
         raw = request.form.get("requirement")
         if raw is None:
             raise Problem(422, "Invalid request body", "give the requirement as JSON in the form field 'requirement'",
                           [{"name": "requirement", "reason": "missing"}])
-        try:
-            data = json.loads(raw, parse_constant=_no_constant)
-        except (ValueError, RecursionError) as exc:
-            raise Problem(400, "Malformed JSON", f"the requirement is not valid JSON: {exc}") from None
-        if not isinstance(data, dict):
-            raise Problem(422, "Invalid request body", "the requirement must be a JSON object",
-                          [{"name": "requirement", "reason": "must be a JSON object"}])
+        data = load_object(raw, "requirement")
         try:
             return Requirement.model_validate(data)
         except ValidationError as exc:
             raise bad_request(exc, "body") from None
-    from ..api.rest import body
-
     return body(Requirement)
 
 

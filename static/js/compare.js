@@ -8,16 +8,7 @@
   if (!box || !search) { return; }
   var max = parseInt(box.getAttribute("data-max"), 10) || 4;
   var labels = Array.prototype.slice.call(box.querySelectorAll("label"));
-  // page strings: Chinese here; the English ones come from the server (#i18n, rendered only in English)
-  var I18N = (function () {
-    var el = document.getElementById("i18n");
-    try { return el ? JSON.parse(el.textContent) : {}; } catch (e) { return {}; }
-  })();
-  function T(s) {
-    var out = I18N[s] || s;
-    for (var i = 1; i < arguments.length; i++) { out = out.split("{" + (i - 1) + "}").join(String(arguments[i])); }
-    return out;
-  }
+  var T = window.findparkT;  // static/js/i18n.js (page strings; English from the server)
 
   function norm(s) { return (s || "").toLowerCase().replace(/\s+/g, ""); }
 

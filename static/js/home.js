@@ -11,16 +11,7 @@
   var PLOTS_URL = root.getAttribute("data-plots-url");
   var PLOTS_ZOOM = parseInt(root.getAttribute("data-plots-zoom") || "12", 10);
   var PAGE = 1000, MAX_PLOTS = 2000;  // the API pages at 1000
-  // page strings: Chinese here; the English ones come from the server (#i18n, rendered only in English)
-  var I18N = (function () {
-    var el = document.getElementById("i18n");
-    try { return el ? JSON.parse(el.textContent) : {}; } catch (e) { return {}; }
-  })();
-  function T(s) {
-    var out = I18N[s] || s;
-    for (var i = 1; i < arguments.length; i++) { out = out.split("{" + (i - 1) + "}").join(String(arguments[i])); }
-    return out;
-  }
+  var T = window.findparkT;  // static/js/i18n.js (page strings; English from the server)
   var STATUS = {available: [T("可供"), "#27ae60"], reserved: [T("预留"), "#f1c40f"], leased: [T("已租"), "#e67e22"],
                 sold: [T("已售"), "#95a5a6"]};
   var HIGHLIGHT = {color: "#f39c12", weight: 5, fillOpacity: 0.15};
