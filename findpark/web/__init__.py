@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import os
 
-from flask import Flask, g
+from flask import Flask
 
 from ..paths import REPO
 from ..store import default_url
