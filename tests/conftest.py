@@ -56,6 +56,14 @@ def small_db(tmp_path) -> Path:
     return path
 
 
+def copy_store(src, dest) -> Path:
+    """A writable copy of the store at ``src`` (online backup; the source connection is closed)."""
+    store = open_store(src)
+    store.backup(dest)
+    store.close()
+    return Path(dest)
+
+
 def snapshot(path) -> str:
     """A digest of every row of every table (R*Tree included), read through a fresh connection."""
     conn = sqlite3.connect(path)
@@ -103,8 +111,7 @@ def live_server(bundled_db, tmp_path_factory):
     import time
     import urllib.request
 
-    db = tmp_path_factory.mktemp("live") / "live.gpkg"
-    open_store(bundled_db).backup(db)
+    db = copy_store(bundled_db, tmp_path_factory.mktemp("live") / "live.gpkg")
     port = _free_port()
     env = {**os.environ, "FINDPARK_DB": str(db), "OPENBLAS_NUM_THREADS": "1"}
     proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "-w", "2", "--threads", "4", "-b", f"127.0.0.1:{port}",

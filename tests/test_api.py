@@ -7,14 +7,13 @@ import shapely
 from shapely.geometry import shape
 
 from findpark.siting import recommend
-from findpark.store import open_store
+from tests.conftest import copy_store
 from findpark.web import create_app
 
 
 @pytest.fixture()
 def app(bundled_db, tmp_path):
-    db = tmp_path / "api.gpkg"
-    open_store(bundled_db).backup(db)  # a writable copy: inquiries are written
+    db = copy_store(bundled_db, tmp_path / "api.gpkg")  # a writable copy: inquiries are written
     return create_app({"DB": str(db), "TESTING": True})
 
 

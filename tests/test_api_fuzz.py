@@ -26,6 +26,7 @@ from schemathesis.core.result import Ok
 from findpark import taxonomy
 from findpark.siting.profiles import list_profiles
 from findpark.store import open_store
+from tests.conftest import copy_store
 from findpark.web import create_app
 
 PROBLEM = "application/problem+json"
@@ -72,11 +73,7 @@ schema.config.phases.stateful.inference.algorithms = [InferenceAlgorithm.LOCATIO
 @pytest.fixture(scope="module")
 def fuzz_db(bundled_db, tmp_path_factory):
     """A writable copy of the bundled store: the fuzzer POSTs inquiries."""
-    path = tmp_path_factory.mktemp("fuzz") / "fuzz.gpkg"
-    store = open_store(bundled_db)
-    store.backup(path)
-    store.close()
-    return path
+    return copy_store(bundled_db, tmp_path_factory.mktemp("fuzz") / "fuzz.gpkg")
 
 
 @pytest.fixture(scope="module")

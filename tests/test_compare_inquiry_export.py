@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from findpark.siting import recommend
-from findpark.store import open_store
+from tests.conftest import copy_store
 from findpark.web import create_app
 
 REPO = Path(__file__).resolve().parent.parent
@@ -24,8 +24,7 @@ EXTERNAL = re.compile(r"""(?:src|href|action)\s*=\s*["']?\s*(?:https?:)?//|https
 
 @pytest.fixture(scope="module")
 def app(bundled_db, tmp_path_factory):
-    db = tmp_path_factory.mktemp("cie") / "x.gpkg"
-    open_store(bundled_db).backup(db)  # a writable copy: inquiries are written
+    db = copy_store(bundled_db, tmp_path_factory.mktemp("cie") / "x.gpkg")  # writable: inquiries are written
     return create_app({"DB": str(db), "TESTING": True})
 
 

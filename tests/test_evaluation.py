@@ -15,8 +15,8 @@ from findpark.evaluation.fivepower import scores
 from findpark.evaluation.grades import grade
 from findpark.evaluation.loader import validate
 from findpark.evaluation.schema import BY_KEY, DIMENSIONS, INDICATORS, previous_quarter
-from findpark.store import LoadError, open_store
-from tests.conftest import snapshot
+from findpark.store import LoadError
+from tests.conftest import copy_store, snapshot
 
 KEYS = [i.key for i in INDICATORS] + ["hightech_firms_per_km2", "transport_access"]
 
@@ -98,9 +98,7 @@ def test_quota_bands_fewer_than_five_parks(n, expected):
 
 @pytest.fixture()
 def eval_store(bundled_db, tmp_path):
-    db = tmp_path / "ev.gpkg"
-    open_store(bundled_db).backup(db)
-    return ensure_store(db)
+    return ensure_store(copy_store(bundled_db, tmp_path / "ev.gpkg"))
 
 
 def test_evaluate_bundled_history(eval_store):

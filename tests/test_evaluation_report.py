@@ -12,6 +12,7 @@ from findpark.cli import main
 from findpark.evaluation import evaluate
 from findpark.evaluation.report import FONT_PATH, build_context, mpl_font_name, write_report
 from findpark.store import open_store
+from tests.conftest import copy_store
 
 QUARTER = "2025Q3"
 SECTIONS = ("概览", "排名", "等级分布", "变化最大", "风险园区", "各园区五力雷达图", "数据来源与方法")
@@ -24,10 +25,7 @@ def squash(text: str) -> str:
 @pytest.fixture(scope="module")
 def report_db(bundled_db, tmp_path_factory):
     """A copy of the bundled store with the bundled quarterly indicators loaded."""
-    path = tmp_path_factory.mktemp("report") / "report.gpkg"
-    src = open_store(bundled_db)
-    src.backup(path)
-    src.close()
+    path = copy_store(bundled_db, tmp_path_factory.mktemp("report") / "report.gpkg")
     store = ensure_store(path)
     assert QUARTER in store.quarters()
     store.close()

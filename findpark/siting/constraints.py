@@ -30,11 +30,7 @@ def distance_checks(req: Requirement, dist: dict):
             if kind in dist:
                 yield f"distance_{kind}", lambda i, d=dist[kind][0], lim=limit: d[i] > lim
             else:  # no amenity of that kind in the store: nothing can be shown to be near one
-                yield f"distance_{kind}", lambda i, d=None: np.ones(_len(i, d), dtype=bool)
-
-
-def _len(i, _):
-    return i.stop if isinstance(i, slice) else len(i)
+                yield f"distance_{kind}", lambda i: np.ones(len(i), dtype=bool)
 
 
 def plot_checks(data, req: Requirement):

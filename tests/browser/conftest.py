@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from findpark.store import open_store
+from tests.conftest import copy_store
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -53,8 +53,7 @@ def web_server(bundled_db, tmp_path_factory):
 
     from findpark.web import create_app
 
-    db = tmp_path_factory.mktemp("browser") / "browser.gpkg"
-    open_store(bundled_db).backup(db)
+    db = copy_store(bundled_db, tmp_path_factory.mktemp("browser") / "browser.gpkg")
     app = create_app({"DB": str(db), "TESTING": True, "TILES": None})
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="findpark-browser-server", daemon=True)
