@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -230,6 +231,12 @@ def serve(db, host, port, debug):
     # Scoring matrices are N x 7: BLAS threads only add hand-offs, and on a busy 2-core server each threaded
     # matmul can stall for milliseconds waiting for its worker (benchmarks/recommend_bench.py).
     threadpool_limits(1, user_api="blas")
+    from .web.basemap import TileConfigError, settings_from_env, tile_config
+
+    try:
+        tile_config(settings_from_env(os.environ))
+    except TileConfigError as exc:
+        raise click.UsageError(str(exc)) from None
     url = _store_url(db)
     store = ensure_store(url)
     click.echo(f"store {store.path}: {store.count('parks')} parks, {store.count('plots')} plots, "

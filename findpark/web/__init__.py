@@ -7,6 +7,7 @@ from flask import Flask
 
 from ..paths import REPO
 from ..store import default_url
+from .basemap import settings_from_env, tile_config
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -14,13 +15,14 @@ def create_app(test_config: dict | None = None) -> Flask:
                 instance_path=str(REPO / "instance"))
     app.config.from_mapping(
         DB=os.environ.get("FINDPARK_DB") or default_url(),
-        TILES=os.environ.get("FINDPARK_TILES") or None,
+        **settings_from_env(os.environ),  # FINDPARK_TILES* (basemap.py)
         MAX_CONTENT_LENGTH=int(os.environ.get("FINDPARK_MAX_CONTENT_LENGTH", 256 * 1024)),
         CORS_ORIGINS=[o.strip() for o in os.environ.get("FINDPARK_CORS_ORIGINS", "").split(",") if o.strip()],
     )
     if test_config:
         app.config.update(test_config)
     app.json.ensure_ascii = False
+    app.config["BASEMAP"] = tile_config(app.config)  # raises TileConfigError naming the setting
 
     from ..bootstrap import ensure_store
 

@@ -14,9 +14,18 @@ from ..paths import data_dir
 LEAFLET = "vendor/leaflet-1.9.4"
 
 
-def _offline(m: folium.Map, static_url) -> folium.Map:
-    m.default_js = [("leaflet", static_url(f"{LEAFLET}/leaflet.js"))]
+def _base_map(location, zoom: int, static_url, basemap: dict | None) -> folium.Map:
+    """A folium map with Leaflet and static/js/basemap.js from static/, a canvas renderer and the configured
+    tiles (findpark/web/basemap.py); on GCJ-02 tiles its CRS shifts our WGS84 overlays onto them."""
+    m = folium.Map(location=location, zoom_start=zoom, tiles=None, prefer_canvas=True, control_scale=True,
+                   crs=basemap["crs"] if basemap else "EPSG3857",
+                   **({"max_zoom": basemap["max_zoom"]} if basemap else {}))
+    m.default_js = [("leaflet", static_url(f"{LEAFLET}/leaflet.js")), ("findpark_basemap", static_url("js/basemap.js"))]
     m.default_css = [("leaflet_css", static_url(f"{LEAFLET}/leaflet.css"))]
+    for i, url in enumerate(basemap["layers"] if basemap else []):
+        folium.TileLayer(tiles=url, attr=basemap["attribution"] if i == 0 else " ", name=f"basemap{i}",
+                         subdomains=basemap["subdomains"], max_zoom=basemap["max_zoom"],
+                         max_native_zoom=basemap["max_zoom"], overlay=i > 0, control=False).add_to(m)
     return m
 
 
@@ -55,7 +64,7 @@ def city_outlines() -> dict:
 PARK_COLOURS = {"national": "#c0392b", "provincial": "#2471a3"}
 
 
-def parks_map(parks: list[dict], static_url, tiles: str | None = None) -> folium.Map:
+def parks_map(parks: list[dict], static_url, basemap: dict | None = None) -> folium.Map:
     """All parks as simplified outlines over city boundaries.
 
     The JS names of the map and of the parks layer are left in ``m.findpark_layers`` (``render_parts`` passes
@@ -66,11 +75,7 @@ def parks_map(parks: list[dict], static_url, tiles: str | None = None) -> folium
         center = shapely.box(*bounds).centroid
     else:
         bounds, center = None, shapely.Point(120.15, 29.2)
-    m = folium.Map(location=latlon(center.x, center.y), zoom_start=7, tiles=None, prefer_canvas=True,
-                   control_scale=True)
-    _offline(m, static_url)
-    if tiles:
-        folium.TileLayer(tiles=tiles, attr="configured basemap").add_to(m)
+    m = _base_map(latlon(center.x, center.y), 7, static_url, basemap)
     folium.GeoJson(city_outlines(), name="boundaries", interactive=False,
                    style_function=lambda f: {"color": "#888", "weight": 1, "fill": False}).add_to(m)
     m.findpark_layers = {"map": m.get_name(), "parks": None}
@@ -99,13 +104,10 @@ def render_parts(m: folium.Map) -> dict:
 STATUS_COLOURS = {"available": "#27ae60", "reserved": "#f1c40f", "leased": "#e67e22", "sold": "#95a5a6"}
 
 
-def park_map(park: dict, plots: list[dict], static_url, tiles: str | None = None) -> folium.Map:
+def park_map(park: dict, plots: list[dict], static_url, basemap: dict | None = None) -> folium.Map:
     """A park's approximate boundary and its plots coloured by status, with a legend."""
     c = park["geometry"].centroid
-    m = folium.Map(location=latlon(c.x, c.y), zoom_start=13, tiles=None, prefer_canvas=True, control_scale=True)
-    _offline(m, static_url)
-    if tiles:
-        folium.TileLayer(tiles=tiles, attr="configured basemap").add_to(m)
+    m = _base_map(latlon(c.x, c.y), 13, static_url, basemap)
     folium.GeoJson(feature_collection([feature(park["geometry"], {"name": park["name"]})]), name="boundary",
                    style_function=lambda f: {"color": "#c0392b", "weight": 2, "fill": False, "dashArray": "6 4"}).add_to(m)
     if plots:

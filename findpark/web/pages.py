@@ -90,7 +90,7 @@ def index():
     summaries = parkinfo.plot_summaries(store)
     available = {pid: s["available_mu"] for pid, s in summaries.items()}
     parks = apply_filters(all_parks, f, available)
-    m = parks_map(parks, lambda fn: url_for("static", filename=fn), current_app.config.get("TILES"))
+    m = parks_map(parks, lambda fn: url_for("static", filename=fn), current_app.config.get("BASEMAP"))
     active = any(v is not None for v in f.values())
     return render_template("index.html", parks=parks, available=available, map=render_parts(m),
                            level_zh=tmap(LEVEL_ZH), industry=f["industry"] or "", district=f["district"] or "",
@@ -121,7 +121,7 @@ def park(pid):
     ev = _evaluation(store)
     mine = ev.by_park().get(pid) if ev else None
     history = park_history(store, pid) if ev else []
-    m = park_map(p, plots, lambda f: url_for("static", filename=f), current_app.config.get("TILES"))
+    m = park_map(p, plots, lambda f: url_for("static", filename=f), current_app.config.get("BASEMAP"))
     return render_template("park.html", park=p, plots=plots, map=render_parts(m), level_zh=tmap(LEVEL_ZH),
                            indicators=parkinfo.indicators(p), summary=parkinfo.summary(store, pid),
                            evaluation=ev, mine=mine, history=history, dimensions=list(DIMENSIONS),

@@ -212,7 +212,7 @@ def page_config() -> dict:
                  "industries": url_for("recommend_page.industries"),
                  "outlines": url_for("recommend_page.outlines"),
                  "park": url_for("pages.park", pid="__ID__"), "compare": COMPARE_URL, "export": EXPORTS},
-        "tiles": current_app.config.get("TILES"),
+        "basemap": current_app.config.get("BASEMAP"),
         **({"i18n": i18n} if (i18n := js_strings(js_keys("recommend.js"))) else {}),
     }
 

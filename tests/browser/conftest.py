@@ -4,6 +4,7 @@ Fixtures:
 - ``web_server``: the app under werkzeug on 127.0.0.1 (a free port), on a writable copy of the bundled store.
 - ``browser``: a headless Chromium (Debian's /usr/bin/chromium, or $FINDPARK_CHROMIUM, or Playwright's own).
 - ``page``: a fresh page that records every request; at teardown it fails if any left 127.0.0.1.
+- ``serve_app(app)`` / ``open_page(browser, base_url)``: the same for a test's own app (another store or config).
 - ``shot(page, name)``: a full-page screenshot in tests/artifacts/ (look at them).
 
 No browser: the tests skip, saying why; under CI=true a missing browser fails the run instead.
@@ -13,6 +14,7 @@ from __future__ import annotations
 import os
 import shutil
 import threading
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -46,22 +48,30 @@ def _chromium_path(playwright) -> str | None:
     return None
 
 
-@pytest.fixture(scope="session")
-def web_server(bundled_db, tmp_path_factory):
-    """Base URL of findpark served from a thread (werkzeug, threaded) on loopback."""
+@contextmanager
+def serve_app(app):
+    """Serve a Flask app from a thread (werkzeug, threaded) on a free loopback port; yields its base URL."""
     from werkzeug.serving import make_server
 
-    from findpark.web import create_app
-
-    db = copy_store(bundled_db, tmp_path_factory.mktemp("browser") / "browser.gpkg")
-    app = create_app({"DB": str(db), "TESTING": True, "TILES": None})
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="findpark-browser-server", daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=10)
-    app.extensions["findpark_store"].close()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+        app.extensions["findpark_store"].close()
+
+
+@pytest.fixture(scope="session")
+def web_server(bundled_db, tmp_path_factory):
+    """Base URL of findpark served from a thread (werkzeug, threaded) on loopback."""
+    from findpark.web import create_app
+
+    db = copy_store(bundled_db, tmp_path_factory.mktemp("browser") / "browser.gpkg")
+    with serve_app(create_app({"DB": str(db), "TESTING": True, "TILES": None})) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -93,21 +103,31 @@ def _is_local(url: str) -> bool:
     return parts.scheme in ("http", "https", "ws", "wss") and parts.hostname == "127.0.0.1"
 
 
-@pytest.fixture()
-def page(browser, web_server):
-    """A page in a fresh context; ``page.requests_seen`` lists every request URL it made."""
-    context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="zh-CN", base_url=web_server,
+@contextmanager
+def open_page(browser, base_url: str):
+    """A page in a fresh context on ``base_url``; ``page.requests_seen`` lists every request URL it made.
+    On exit it fails if any request left 127.0.0.1 (or if the page made none)."""
+    context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="zh-CN", base_url=base_url,
                                   service_workers="block")
     pg = context.new_page()
     seen: list[str] = []
     pg.on("request", lambda req: seen.append(req.url))
     pg.requests_seen = seen
     pg.set_default_timeout(15_000)
-    yield pg
-    context.close()
+    try:
+        yield pg
+    finally:
+        context.close()
     outside = [u for u in seen if not _is_local(u)]
     assert not outside, f"requests left 127.0.0.1: {outside[:10]}"
     assert seen, "the page made no request at all"
+
+
+@pytest.fixture()
+def page(browser, web_server):
+    """A page on the bundled-data server (see ``open_page``)."""
+    with open_page(browser, web_server) as pg:
+        yield pg
 
 
 @pytest.fixture()
