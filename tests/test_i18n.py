@@ -223,11 +223,12 @@ def test_recommend_config_and_scripts_in_english(client):
     html = client.get("/recommend?lang=en").get_data(as_text=True)
     cfg = json.loads(re.search(r'<script type="application/json" id="rec-config">(.*?)</script>', html, re.S).group(1))
     assert cfg["criteria_zh"]["cost"] == "Cost" and cfg["exclude_zh"]["area_too_small"] == "Area too small"
-    assert cfg["i18n"]["地图定位"] == "Show on map" and set(cfg["i18n"]) == set(i18n.js_keys("recommend.js"))
+    strings = json.loads(re.search(r'<script type="application/json" id="i18n">(.*?)</script>', html, re.S).group(1))
+    assert strings["地图定位"] == "Show on map" and set(i18n.js_keys("recommend.js")) <= set(strings)
     assert all(not CJK.search(tpl) or "生物医药" in tpl for _, tpl in cfg["reason_zh"])
     zh = client.get("/recommend?lang=zh").get_data(as_text=True)
     cfg_zh = json.loads(re.search(r'id="rec-config">(.*?)</script>', zh, re.S).group(1))
-    assert "i18n" not in cfg_zh and cfg_zh["exclude_zh"]["area_too_small"] == "面积过小"
+    assert 'id="i18n"' not in zh and cfg_zh["exclude_zh"]["area_too_small"] == "面积过小"
     home = client.get("/?lang=en").get_data(as_text=True)
     strings = json.loads(re.search(r'<script type="application/json" id="i18n">(.*?)</script>', home, re.S).group(1))
     assert strings["正在加载地块…"] == "Loading plots…" and strings["已选 {0} 个"] == "{0} selected"

@@ -143,5 +143,5 @@ def init_app(app: Flask) -> None:
     @app.context_processor
     def _i18n():
         lang = get_lang()
-        js = js_strings(js_keys("home.js", "compare.js")) if lang != DEFAULT else {}
+        js = js_strings(js_keys("home.js", "compare.js", "recommend.js")) if lang != DEFAULT else {}
         return {"t": t, "_": t, "tv": tv, "lang": lang, "html_lang": HTML_LANG[lang], "lang_url": lang_url, "js_i18n": js}

@@ -29,7 +29,7 @@ from ..siting.recommend import recommend as run_recommend
 from ..siting.requirement import CRITERIA
 from ..store.schema import EIA_ZH
 from . import get_store
-from .i18n import js_keys, js_strings, t, tmap
+from .i18n import t, tmap
 
 bp = Blueprint("recommend_page", __name__)
 
@@ -213,7 +213,6 @@ def page_config() -> dict:
                  "outlines": url_for("recommend_page.outlines"),
                  "park": url_for("pages.park", pid="__ID__"), "compare": COMPARE_URL, "export": EXPORTS},
         "basemap": current_app.config.get("BASEMAP"),
-        **({"i18n": i18n} if (i18n := js_strings(js_keys("recommend.js"))) else {}),
     }
 
 

@@ -9,13 +9,7 @@
   var resultsEl = document.getElementById("results");
   var statusEl = document.getElementById("rec-status");
   var summaryEl = document.getElementById("error-summary");
-  /* Page strings: Chinese here; in English the server sends their translations (cfg.i18n, from i18n.py). */
-  var I18N = cfg.i18n || {};
-  function T(s) {
-    var out = I18N[s] || s;
-    for (var i = 1; i < arguments.length; i++) out = out.split("{" + (i - 1) + "}").join(String(arguments[i]));
-    return out;
-  }
+  var T = window.findparkT;  // static/js/i18n.js (page strings; English from the server)
   var CRITERIA = cfg.criteria;
   var NUMBER_FIELDS = ["land_mu_min", "land_mu_max", "floor_m2", "investment_wan", "annual_tax_wan", "power_kva",
                        "water_t_day", "max_price_wan_per_mu"];

@@ -42,8 +42,8 @@ def _xlsx(data: bytes):
     return load_workbook(io.BytesIO(data), read_only=True)
 
 
-def _submit_example(page):
-    page.goto("/recommend")
+def _submit_example(page, lang: str = "zh"):
+    page.goto("/recommend" + ("?lang=en" if lang == "en" else ""))
     page.wait_for_function(READY)
     page.evaluate(f"{MARKER} = 'alive'")
     page.click("#example-btn")  # fills the form in place (JS), no navigation
@@ -53,8 +53,21 @@ def _submit_example(page):
         page.click("#submit-btn")
     assert resp.value.status == 200
     page.wait_for_selector("#ranked-plots li.result")
-    page.wait_for_function("document.getElementById('rec-status').textContent.startsWith('匹配完成')")
+    done = "Done:" if lang == "en" else "匹配完成"
+    page.wait_for_function(f"document.getElementById('rec-status').textContent.startsWith('{done}')")
     return resp.value.json()
+
+
+def test_recommend_in_english(page, shot):
+    """The page script's strings come from the server (static/js/i18n.js): in English the result chrome is
+    English, while data (park names, industry labels, the reasons) stays Chinese."""
+    _submit_example(page, lang="en")
+    card = page.locator("#ranked-plots li.result").first
+    assert "Show on map" in card.inner_text()
+    chrome = page.evaluate("""() => { const c = document.querySelector('#ranked-plots li.result').cloneNode(true);
+        c.querySelectorAll('.reasons, a, .park-name').forEach(e => e.remove()); return c.innerText; }""")
+    assert not re.search(r"[\u4e00-\u9fff]", chrome.replace("亩", "")), chrome
+    shot(page, "recommend_en")
 
 
 def test_recommend_rank_map_rerank_export_compare(page, shot):
