@@ -26,8 +26,9 @@ def _zoom(page) -> int:
 
 GLYPH_CHECK = """async () => {
   // Draw two different CJK characters in the page's own font stack: real glyphs differ, tofu boxes do not.
+  // Wait for the subset face only: loading the whole stack would also fetch the full fallback font.
   const family = getComputedStyle(document.body).fontFamily;
-  await document.fonts.load('40px ' + family, '园区');
+  await document.fonts.load('40px FindparkCJK', '园区');
   await document.fonts.ready;
   const px = ch => {
     const c = document.createElement('canvas'); c.width = c.height = 48;
@@ -81,7 +82,7 @@ def test_home_map_draws_parks_within_budget(page, shot):
     assert glyphs["ink"] > 50 and glyphs["diff"] > 20, glyphs  # Chinese, not boxes
     # form controls do not inherit fonts by default; they must use the same CJK-capable stack
     body_font = page.evaluate("getComputedStyle(document.body).fontFamily")
-    for sel in ("input[name=industry]", "select[name=level]", "form.filters button"):
+    for sel in ("input[name=industry]", "select[name=level]", "form.filters button", ".leaflet-container"):
         assert page.eval_on_selector(sel, "e => getComputedStyle(e).fontFamily") == body_font, sel
     shot(page, "home")
 
