@@ -172,9 +172,8 @@ def park_evaluation(pid):
 # -- plots and amenities -------------------------------------------------------------------------
 def _paged(layer: str, where: dict, bbox, limit: int, offset: int):
     store = get_store()
-    if bbox is not None:  # R*Tree window, exact intersection, then the page
-        recs = store.read(layer, bbox=bbox, where=where)
-        return recs[offset:offset + limit], len(recs)
+    if bbox is not None:  # R*Tree window, exact intersection, then the page (only the page's rows decoded)
+        return store.read_window(layer, bbox, where=where, limit=limit, offset=offset)
     return store.read(layer, where=where, limit=limit, offset=offset), store.count(layer, where=where)
 
 

@@ -289,11 +289,11 @@ class GeoPackageStore:
 
     # -- reading -------------------------------------------------------------------------------
     def _select(self, layer: Layer, bbox=None, where: dict | None = None, order: str = "id",
-                limit: int | None = None, offset: int = 0, count: bool = False):
+                limit: int | None = None, offset: int = 0, count: bool = False, head: str | None = None):
         t = layer.name
         if count:
             head = "SELECT count(*)"
-        else:
+        elif head is None:
             head = "SELECT " + ", ".join([f't."{GEOM_COL}"'] + [f't."{n}"' for n in layer.names])
         sql = f'{head} FROM "{t}" t'
         params: list = []
@@ -339,19 +339,52 @@ class GeoPackageStore:
         is answered from the R*Tree; ``exact`` then keeps only geometries that really intersect it."""
         lay = LAYERS[layer]
         sql, params = self._select(lay, bbox=bbox, where=where, limit=limit, offset=offset)
-        rows = self._reader().execute(sql, params).fetchall()
-        geoms = gpkg_binary.decode_many([r[0] for r in rows])
-        fields = lay.fields
-        out = []
-        for geom, row in zip(geoms, rows):
-            rec = {f.name: decode_value(f, v) for f, v in zip(fields, row[1:])}
-            rec["geometry"] = geom
-            out.append(rec)
+        out = self._records(lay, self._reader().execute(sql, params).fetchall())
         if bbox is not None and exact and out:
             box = shapely.box(*bbox)
             keep = shapely.intersects([r["geometry"] for r in out], box)
             out = [r for r, k in zip(out, keep) if k]
         return out
+
+    @staticmethod
+    def _records(lay: Layer, rows) -> list[dict]:
+        geoms = gpkg_binary.decode_many([r[0] for r in rows])
+        out = []
+        for geom, row in zip(geoms, rows):
+            rec = {f.name: decode_value(f, v) for f, v in zip(lay.fields, row[1:])}
+            rec["geometry"] = geom
+            out.append(rec)
+        return out
+
+    def read_window(self, layer: str, bbox, *, where: dict | None = None, limit: int | None = None,
+                    offset: int = 0) -> tuple[list[dict], int]:
+        """``(page, total)``: the same as ``recs = read(layer, bbox=bbox, where=where)`` then
+        ``(recs[offset:offset + limit], len(recs))``, without decoding every match. The R*Tree gives the
+        candidates' boxes; a candidate whose box lies inside the window intersects it, so only the geometries
+        of boxes straddling the window's edge are decoded and tested, and only the page's rows are read in
+        full. A window over thousands of plots costs about one page, not all of them."""
+        lay = LAYERS[layer]
+        minx, miny, maxx, maxy = bbox
+        sql, params = self._select(lay, bbox=bbox, where=where,
+                                   head='SELECT t.fid, r.minx >= ? AND r.maxx <= ? AND r.miny >= ? AND r.maxy <= ?')
+        conn = self._reader()
+        rows = conn.execute(sql, [minx, maxx, miny, maxy, *params]).fetchall()
+        edge = [fid for fid, inside in rows if not inside]
+        if edge:  # exact test (as read(exact=True)) for the straddling candidates only
+            blobs = dict(conn.execute(f'SELECT fid, "{GEOM_COL}" FROM "{lay.name}" WHERE fid IN '
+                                      "(SELECT value FROM json_each(?))", [json.dumps(edge)]).fetchall())
+            hit = shapely.intersects(gpkg_binary.decode_many([blobs[f] for f in edge]), shapely.box(*bbox))
+            dropped = {f for f, h in zip(edge, hit) if not h}
+            keep = [fid for fid, _ in rows if fid not in dropped]
+        else:
+            keep = [fid for fid, _ in rows]
+        page = keep[offset:] if limit is None else keep[offset:offset + limit]
+        if not page:
+            return [], len(keep)
+        cols = ", ".join([f't."{GEOM_COL}"'] + [f't."{n}"' for n in lay.names])
+        got = conn.execute(f'SELECT {cols} FROM "{lay.name}" t WHERE t.fid IN (SELECT value FROM json_each(?)) '
+                           'ORDER BY t."id"', [json.dumps(page)]).fetchall()
+        return self._records(lay, got), len(keep)
 
     def read_frame(self, layer: str, **kw):
         """The same records as a GeoDataFrame in EPSG:4326."""

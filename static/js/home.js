@@ -69,9 +69,23 @@
   }
 
   // -- plots in the viewport, at zoom >= PLOTS_ZOOM ------------------------------------------------------
+  // At most MAX_PLOTS are drawn. A view holding more (a dense area at zoom 12 in a large store) draws none and
+  // asks to zoom in: the API pages by id, so the first MAX_PLOTS would show whole parks empty next to full ones.
+  // When the view may hold more (the first view at plot zoom, after a "too many", or when the last answer's
+  // density predicts it) the count is asked first (limit=1), rather than a page that would be thrown away.
   var renderer = (parks && parks.getLayers().length) ? map.getRenderer(parks.getLayers()[0]) : null;
   if (!(renderer instanceof L.Canvas)) { renderer = L.canvas(); }
-  var plotsLayer = null, seq = 0, controller = null;
+  var plotsLayer = null, seq = 0, controller = null, last = null;  // last: {matched, area} of the last answer
+  var state = {loading: false, matched: null, drawn: 0, tooMany: false};
+
+  function viewArea() {
+    var b = map.getBounds();
+    return Math.max(1e-12, (b.getEast() - b.getWest()) * (b.getNorth() - b.getSouth()));
+  }
+
+  function probeFirst() {
+    return !last || last.matched > MAX_PLOTS || last.matched * viewArea() / last.area > MAX_PLOTS;
+  }
 
   function say(text) { if (status) { status.textContent = text; } }
 
@@ -82,11 +96,25 @@
             clamp(b.getNorth(), -90, 90)].map(function (v) { return v.toFixed(5); }).join(",");
   }
 
-  function getPage(bbox, offset, signal) {
-    var url = PLOTS_URL + "?bbox=" + bbox + "&format=geojson&limit=" + PAGE + "&offset=" + offset;
+  function getPage(bbox, offset, limit, signal) {
+    var url = PLOTS_URL + "?bbox=" + bbox + "&format=geojson&limit=" + limit + "&offset=" + offset;
     return fetch(url, {signal: signal, headers: {Accept: "application/geo+json"}}).then(function (r) {
       if (!r.ok) { throw new Error("HTTP " + r.status); }
       return r.json();
+    });
+  }
+
+  // every plot in the view: {features, matched}, or {features: null, matched} when more than MAX_PLOTS
+  function getPlots(bbox, signal, probe) {
+    return getPage(bbox, 0, probe ? 1 : PAGE, signal).then(function (fc) {
+      var matched = typeof fc.numberMatched === "number" ? fc.numberMatched : fc.features.length;
+      if (matched > MAX_PLOTS) { return {features: null, matched: matched}; }
+      var have = probe ? [] : fc.features, pages = [];
+      for (var off = have.length; off < matched; off += PAGE) { pages.push(getPage(bbox, off, PAGE, signal)); }
+      return Promise.all(pages).then(function (more) {
+        more.forEach(function (page) { have = have.concat(page.features); });
+        return {features: have, matched: matched};
+      });
     });
   }
 
@@ -116,27 +144,31 @@
     var mine = ++seq;
     if (map.getZoom() < PLOTS_ZOOM) {
       clearPlots();
+      last = null;
+      state = {loading: false, matched: null, drawn: 0, tooMany: false};
       say(T("放大到 {0} 级以上显示地块", PLOTS_ZOOM));
       return;
     }
     controller = window.AbortController ? new AbortController() : null;
     var signal = controller ? controller.signal : undefined;
-    var bbox = bboxParam();
+    state = {loading: true, matched: null, drawn: plotsLayer ? plotsLayer.getLayers().length : 0, tooMany: false};
     say(T("正在加载地块…"));
-    getPage(bbox, 0, signal).then(function (fc) {
-      var matched = fc.numberMatched || fc.features.length;
-      if (matched > PAGE && fc.features.length === PAGE) {
-        return getPage(bbox, PAGE, signal).then(function (more) {
-          return {features: fc.features.concat(more.features), matched: matched};
-        });
-      }
-      return {features: fc.features, matched: matched};
-    }).then(function (res) {
+    var area = viewArea();
+    getPlots(bboxParam(), signal, probeFirst()).then(function (res) {
       if (mine !== seq) { return; }
-      draw(res.features);
-      say(T("视窗内 {0} 个地块", res.matched) + (res.matched > MAX_PLOTS ? T(", 显示前 {0} 个, 请放大", MAX_PLOTS) : ""));
+      var tooMany = res.features === null;
+      last = {matched: res.matched, area: area};
+      if (tooMany) {
+        clearPlots();
+        say(T("视窗内 {0} 个地块", res.matched) + " · " + T("放大到 {0} 级以上显示地块", map.getZoom() + 1));
+      } else {
+        draw(res.features);
+        say(T("视窗内 {0} 个地块", res.matched));
+      }
+      state = {loading: false, matched: res.matched, drawn: tooMany ? 0 : res.features.length, tooMany: tooMany};
     }).catch(function (err) {
       if (mine !== seq || (err && err.name === "AbortError")) { return; }
+      state = {loading: false, matched: null, drawn: plotsLayer ? plotsLayer.getLayers().length : 0, tooMany: false};
       say(T("地块加载失败: {0}", err.message));
     });
   }
@@ -146,5 +178,7 @@
 
   // for the browser tests and the console
   window.findparkHome = {map: map, parks: parks, select: select, parkIds: function () { return Object.keys(byId); },
-                         plots: function () { return plotsLayer; }, current: function () { return current; }};
+                         plots: function () { return plotsLayer; }, current: function () { return current; },
+                         // the plots' state: {loading, matched (numberMatched of the view), drawn, tooMany}
+                         plotsState: function () { return state; }};
 })();
