@@ -38,3 +38,18 @@ def test_live_server_never_500s_on_garbage(live_server):
             raise AssertionError("expected an error status")
         except urllib.error.HTTPError as exc:
             assert 400 <= exc.code < 500 and exc.headers["Content-Type"].startswith("application/problem+json")
+
+
+def test_gzip_over_real_http(live_server):
+    """gunicorn passes the gzip body through intact: the GeoJSON decodes to the identity answer."""
+    import gzip
+
+    url = live_server + "/api/v1/plots?bbox=120.3,30.2,120.5,30.4&format=geojson&limit=500"
+    with urllib.request.urlopen(urllib.request.Request(url, headers={"Accept-Encoding": "gzip"}), timeout=10) as r:
+        assert r.headers["Content-Encoding"] == "gzip" and "Accept-Encoding" in r.headers["Vary"]
+        packed = r.read()
+    with urllib.request.urlopen(url, timeout=10) as r:
+        assert r.headers.get("Content-Encoding") is None
+        plain = json.loads(r.read())
+    fc = json.loads(gzip.decompress(packed))
+    assert fc == plain and fc["type"] == "FeatureCollection" and len(fc["features"]) > 50
