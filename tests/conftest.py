@@ -31,6 +31,22 @@ def bundled_store(bundled_db):
     store.close()
 
 
+@pytest.fixture(scope="module")
+def app(bundled_db):
+    """The web app on the bundled store, for reading (a module that writes overrides ``app`` with a
+    ``copy_store`` copy). No tiles, whatever the environment says."""
+    from findpark.web import create_app
+
+    a = create_app({"DB": str(bundled_db), "TESTING": True, "TILES": None})
+    yield a
+    a.extensions["findpark_store"].close()
+
+
+@pytest.fixture()
+def client(app):
+    return app.test_client()
+
+
 @pytest.fixture()
 def empty_store(tmp_path):
     store = open_store(tmp_path / "t.gpkg")

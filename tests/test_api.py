@@ -17,11 +17,6 @@ def app(bundled_db, tmp_path):
     return create_app({"DB": str(db), "TESTING": True})
 
 
-@pytest.fixture()
-def client(app):
-    return app.test_client()
-
-
 def get(client, url, status=200):
     r = client.get(url)
     assert r.status_code == status, (url, r.get_data(as_text=True)[:300])

@@ -2,7 +2,6 @@
 import json
 import re
 
-import pytest
 
 from findpark.cli import main
 from findpark.search import filter_parks
@@ -30,11 +29,6 @@ def test_search_by_code_and_fragment(bundled_store):
     assert filter_parks(parks, industry="宇宙飞船") == []
     assert {p["city"] for p in filter_parks(parks, district="330100")} == {"杭州市"}
     assert len(filter_parks(parks, level="national")) == 38
-
-
-@pytest.fixture()
-def client(bundled_db):
-    return create_app({"DB": str(bundled_db), "TESTING": True}).test_client()
 
 
 def test_home_page_lists_and_maps_parks_offline(client):

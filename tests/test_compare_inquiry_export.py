@@ -28,11 +28,6 @@ def app(bundled_db, tmp_path_factory):
     return create_app({"DB": str(db), "TESTING": True})
 
 
-@pytest.fixture()
-def client(app):
-    return app.test_client()
-
-
 @pytest.fixture(scope="module")
 def store(app):
     from findpark.web import get_store

@@ -11,20 +11,6 @@ import pytest
 GZ = {"Accept-Encoding": "gzip, deflate, br"}
 
 
-@pytest.fixture(scope="module")
-def app(bundled_db):
-    from findpark.web import create_app
-
-    a = create_app({"DB": str(bundled_db), "TESTING": True, "TILES": None})
-    yield a
-    a.extensions["findpark_store"].close()
-
-
-@pytest.fixture()
-def client(app):
-    return app.test_client()
-
-
 def _plain_and_gzipped(client, url):
     plain = client.get(url)
     packed = client.get(url, headers=GZ)

@@ -35,16 +35,6 @@ KEY_WORDS = {
 ALLOWED = ("中文", "萧山")
 
 
-@pytest.fixture(scope="module")
-def app(bundled_db):
-    return create_app({"DB": str(bundled_db), "TESTING": True})
-
-
-@pytest.fixture()
-def client(app):
-    return app.test_client()
-
-
 def with_lang(path: str, lang: str) -> str:
     return path + ("&" if "?" in path else "?") + "lang=" + lang
 

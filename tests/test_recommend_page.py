@@ -3,29 +3,17 @@ import json
 import re
 from html.parser import HTMLParser
 
-import pytest
 
 from findpark import taxonomy
 from findpark.gazetteer import counties
 from findpark.paths import REPO
 from findpark.siting.requirement import CRITERIA
-from findpark.web import create_app
 
 FIELDS = ["name", "industry", "land_mu_min", "land_mu_max", "floor_m2", "investment_wan", "annual_tax_wan",
           "power_kva", "water_t_day", "eia", "land_use", "max_price_wan_per_mu", "districts",
           "max_distance_km.airport", "max_distance_km.rail_station", "max_distance_km.metro_station", "profile",
           *[f"weights.{c}" for c in CRITERIA], "top_k"]
 EXTERNAL = re.compile(r"(?:https?:)?//[a-z0-9.-]+\.[a-z]{2,}", re.I)
-
-
-@pytest.fixture(scope="module")
-def app(bundled_db):
-    return create_app({"DB": str(bundled_db), "TESTING": True})
-
-
-@pytest.fixture()
-def client(app):
-    return app.test_client()
 
 
 class Form(HTMLParser):
