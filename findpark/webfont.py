@@ -16,7 +16,7 @@ Run ``python -m findpark.webfont`` after adding text with a character outside GB
 fails and names it). It writes the subset and ``NotoSansSC-findpark.chars.txt``, the record of the characters
 it holds (one code point range a line, so a diff shows what was added) and of the subset's SHA-256. The
 output is byte-stable: the source font's head.modified is kept, nothing depends on the clock or the
-machine. WOFF2 needs the ``brotli`` package (``pip install brotli``); ``--flavor ttf`` or ``woff`` do not.
+machine. WOFF2 needs the ``brotli`` package (installed with the test extra); ``--flavor ttf`` or ``woff`` do not.
 """
 from __future__ import annotations
 
