@@ -14,10 +14,13 @@ import time
 import urllib.request
 from pathlib import Path
 
-from findpark import loadtest
-from findpark.bootstrap import ensure_store
-
 ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # run as a script: tools/ sits beside benchmarks/
+    sys.path.insert(0, str(ROOT))
+
+from findpark.bootstrap import ensure_store  # noqa: E402
+from findpark.paths import EXAMPLES_DIR  # noqa: E402
+from tools import loadtest  # noqa: E402
 
 
 def main():
@@ -33,7 +36,7 @@ def main():
         port = s.getsockname()[1]
     env = {**os.environ, "FINDPARK_DB": str(db), "OPENBLAS_NUM_THREADS": "1"}
     proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "-w", str(args.workers), "--threads", "4", "-b",
-                             f"127.0.0.1:{port}", "--log-level", "warning", "findpark.web:create_app()"], env=env)
+                             f"127.0.0.1:{port}", "--log-level", "warning", "findpark.app:create_app()"], env=env)
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(200):
@@ -42,7 +45,7 @@ def main():
                 break
             except OSError:
                 time.sleep(0.3)
-        req = json.loads((ROOT / "examples" / "auto_parts.json").read_text("utf-8"))
+        req = json.loads((EXAMPLES_DIR / "auto_parts.json").read_text("utf-8"))
         loadtest.run(base, "POST", "/api/v1/recommend", req, clients=4, seconds=1.0)  # warm both workers
         rows = []
         for name, method, path, body in (("GET /api/v1/health", "GET", "/api/v1/health", None),

@@ -196,7 +196,8 @@ class Server:
                 env["PYTHONPATH"] = str(root)
                 prefix += f"PYTHONPATH={root} "
             cmd = [sys.executable, "-m", "gunicorn", *_gunicorn_args(), "-b", f"127.0.0.1:{self.port}",
-                   "--log-level", "warning", "findpark.web:create_app()"]
+                   "--log-level", "warning",
+                   "findpark.app:create_app()" if (root / "findpark" / "app.py").exists() else "findpark.web:create_app()"]
             self.command = prefix + shlex.join(cmd) + (f"   # in {root}" if root != ROOT else "")
             self.proc = subprocess.Popen(cmd, env=env, cwd=root)
         else:
@@ -206,7 +207,7 @@ class Server:
 
             from werkzeug.serving import make_server
 
-            from findpark.web import create_app
+            from findpark.app import create_app
 
             logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no line per request
             self.app = create_app({"DB": str(db), "TESTING": True, "TILES": None})

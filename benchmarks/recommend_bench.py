@@ -59,9 +59,10 @@ from findpark.siting import candidates, criteria, kernel, recommend  # noqa: E40
 from findpark.siting import industry as ind  # noqa: E402
 from findpark.siting.profiles import weights_for  # noqa: E402
 from findpark.siting.requirement import CRITERIA, EIA_RANK, Requirement  # noqa: E402
+from findpark.paths import DATA_DIR  # noqa: E402
 from findpark.store import open_store  # noqa: E402
 
-DATA = ROOT / "data"
+DATA = DATA_DIR
 REQUESTS = {
     # the README / examples/auto_parts.json lead (without the EIA and rail limits): selective, ~0.5% eligible
     "readme": {"industry": "汽车零部件", "land_mu_min": 80, "land_mu_max": 120, "power_kva": 5000,

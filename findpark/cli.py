@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from . import vocab
 from .store import LoadError, StoreError, default_url, open_store
 
 DB_OPTION = click.option("--db", envvar="FINDPARK_DB", default=None,
@@ -52,14 +53,15 @@ def build_data(sources, out):
 @click.option("--replace", is_flag=True, help="Empty the loaded layers first (default: upsert by id).")
 def load(files, db, crs, layer, replace):
     """Load feature files into the store, all or nothing. Without FILES: the bundled data (replacing)."""
-    from .bootstrap import bundled_files
+    from .bootstrap import load_bundled
     from .ingest import load_files
 
-    if not files:
-        files, replace = bundled_files(), True
     store = open_store(_store_url(db))
     try:
-        report = load_files(store, list(files), crs=crs, layer=layer, replace=replace)
+        if files:
+            report = load_files(store, list(files), crs=crs, layer=layer, replace=replace)
+        else:  # the bundled layers (replacing) and their quarterly indicator history
+            report = load_bundled(store)
     except LoadError as exc:
         click.echo(f"error: nothing was loaded; {len(exc.problems)} problem(s):", err=True)
         for p in exc.problems:
@@ -69,22 +71,22 @@ def load(files, db, crs, layer, replace):
         raise click.ClickException(str(exc))
     for note in report.notes:
         click.echo(f"note: {note}", err=True)
-    click.echo("loaded " + ", ".join(f"{n} {k}" for k, n in report.counts.items()) + f" into {store.path}")
+    click.echo("loaded " + ", ".join(f"{n} {k}" for k, n in report.counts.items()) + f" into {store.url}")
 
 
 @main.command()
 @DB_OPTION
 @click.option("--industry", default=None, help="Label (生物医药), GB/T 4754 code (C27) or fragment.")
 @click.option("--district", default=None, help="adcode (330109, 330100) or name (萧山, 杭州市).")
-@click.option("--level", type=click.Choice(["national", "provincial", "municipal", "county", "small_micro"]))
+@click.option("--level", type=click.Choice(list(vocab.PARK_LEVELS)))
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 def parks(db, industry, district, level, as_json):
     """List parks, filtered."""
     from .bootstrap import ensure_store
-    from .search import filter_parks
+    from .services.parks import ParkFilter, search
 
     store = ensure_store(_store_url(db))
-    rows = filter_parks(store.read("parks"), industry=industry, district=district, level=level)
+    rows, _ = search(store, ParkFilter(industry=industry, district=district, level=level))
     if as_json:
         out = [{k: v for k, v in r.items() if k != "geometry"} for r in rows]
         click.echo(json.dumps(out, ensure_ascii=False, indent=1))
@@ -93,18 +95,6 @@ def parks(db, industry, district, level, as_json):
         click.echo(f"{r['id']:<9} {r['name']:<24} {r['level']:<10} {r['city']}{r['district'] or ''}  "
                    f"{'、'.join(r['leading_industries'])}")
     click.echo(f"{len(rows)} park(s)", err=True)
-
-
-REASON_ZH = {"status_unavailable": "非可供状态", "area_too_small": "面积过小", "area_too_large": "面积过大",
-             "investment_intensity": "投资强度不达标", "tax_per_mu": "亩均税收不达标", "power": "电力不足",
-             "water": "供水不足", "eia": "环评类别不允许", "land_use": "用地性质不符", "price": "地价超预算",
-             "district": "不在所选地区", "floor_space": "空置厂房不足"}
-
-
-def _reason_zh(code: str) -> str:
-    if code.startswith("distance_"):
-        return f"距{code[len('distance_'):]}过远"
-    return REASON_ZH.get(code, code)
 
 
 @main.command()
@@ -144,14 +134,16 @@ def recommend(request_file, db, as_json):
     for p in resp["plots"]:
         click.echo(f"{p['rank']:>3}  {p['plot_id']:<13} {p['park_name']:<16} 得分 {p['score']:.3f}  "
                    f"稳定性 {p['stability']:.0%}  {p['area_mu']:.1f} 亩")
+        click.echo("       得分构成 " + "  ".join(f"{vocab.label('criterion', c)} {v:.3f}"
+                                            for c, v in p["contributions"].items() if v > 0))
         click.echo("       " + "; ".join(p["reasons"]))
     click.echo("\n园区排名")
     for p in resp["parks"]:
         click.echo(f"{p['rank']:>3}  {p['park_id']:<9} {p['name']:<16} 得分 {p['score']:.3f}  "
                    f"最佳地块 {p['best_plot_id'] or '(标准厂房)'}  符合地块 {p['n_eligible_plots']}")
     ex = resp["excluded"]
-    unit = "地块" if ex.get("unit") == "plots" else "园区"
-    click.echo(f"\n排除 {ex['total']} 个{unit}: " + ", ".join(f"{_reason_zh(k)} {v}" for k, v in ex["by_reason"].items()))
+    click.echo(f"\n排除 {ex['total']} {vocab.label('unit', ex.get('unit', 'plots'))}: "
+               + ", ".join(f"{vocab.label('exclusion', k)} {v}" for k, v in ex["by_reason"].items()))
     for w in resp["warnings"]:
         click.echo(f"warning: {w}", err=True)
 
@@ -204,7 +196,7 @@ def indicators_load(file, db, replace):
 def evaluate_cmd(quarter, out, db):
     """Write the quarterly 五力 evaluation report (HTML and PDF)."""
     from .bootstrap import ensure_store
-    from .evaluation.report import write_report
+    from .reports.quarterly import write_report
 
     store = ensure_store(_store_url(db))
     try:
@@ -223,8 +215,8 @@ def evaluate_cmd(quarter, out, db):
 @click.option("--debug", is_flag=True)
 def serve(db, host, port, debug):
     """Serve the web app (builds the store from the bundled data if it does not exist yet)."""
+    from .app import create_app
     from .bootstrap import ensure_store
-    from .web import create_app
 
     from threadpoolctl import threadpool_limits
 
@@ -239,7 +231,7 @@ def serve(db, host, port, debug):
         raise click.UsageError(str(exc)) from None
     url = _store_url(db)
     store = ensure_store(url)
-    click.echo(f"store {store.path}: {store.count('parks')} parks, {store.count('plots')} plots, "
+    click.echo(f"store {store.url}: {store.count('parks')} parks, {store.count('plots')} plots, "
                f"{store.count('amenities')} amenities", err=True)
     store.close()
     create_app({"DB": url}).run(host=host, port=port, debug=debug)

@@ -1,6 +1,6 @@
 """The CJK font findpark vendors (static/fonts/NotoSansSC-Regular.ttf, SIL OFL 1.1), registered with
 matplotlib and reportlab so Chinese renders in charts and PDFs on a machine with no CJK font installed.
-No system font is ever looked up. Used by the quarterly report and by the web exports."""
+No system font is ever looked up. Used by findpark.reports (the PDF base and the quarterly report's charts)."""
 from __future__ import annotations
 
 import base64
@@ -8,9 +8,8 @@ import io
 import threading
 from pathlib import Path
 
-from .paths import REPO
+from .paths import FONT_DIR
 
-FONT_DIR = REPO / "static" / "fonts"
 FONT_PATH = FONT_DIR / "NotoSansSC-Regular.ttf"
 PDF_FONT = "NotoSansSC"
 

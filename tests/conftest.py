@@ -6,20 +6,32 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from findpark.bootstrap import bundled_files
+from findpark.bootstrap import load_bundled
 from findpark.ingest import load_files
+from findpark.paths import DATA_DIR
 from findpark.store import open_store
 
 REPO = Path(__file__).resolve().parent.parent
+BROWSER_DIR = Path(__file__).resolve().parent / "browser"
+
+
+def pytest_collection_modifyitems(config, items):
+    """The test lanes (markers registered in setup.cfg): every test under tests/browser/ is ``browser``; a test
+    on the gunicorn ``live_server`` is ``live``. ``make test-fast`` deselects browser, slow and live."""
+    for item in items:
+        if BROWSER_DIR in Path(str(item.fspath)).resolve().parents:
+            item.add_marker(pytest.mark.browser)
+        if "live_server" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.live)
 
 
 @pytest.fixture(scope="session")
 def bundled_db(tmp_path_factory) -> Path:
-    """A store built once from the bundled data; tests must not write to it."""
+    """A store built once from the bundled data and its quarterly history (as ``findpark load`` builds it);
+    tests must not write to it."""
     path = tmp_path_factory.mktemp("bundled") / "findpark.gpkg"
     store = open_store(path)
-    store.init()
-    load_files(store, bundled_files(), replace=True)
+    load_bundled(store)
     store.close()
     return path
 
@@ -35,7 +47,7 @@ def bundled_store(bundled_db):
 def app(bundled_db):
     """The web app on the bundled store, for reading (a module that writes overrides ``app`` with a
     ``copy_store`` copy). No tiles, whatever the environment says."""
-    from findpark.web import create_app
+    from findpark.app import create_app
 
     a = create_app({"DB": str(bundled_db), "TESTING": True, "TILES": None})
     yield a
@@ -58,8 +70,8 @@ def empty_store(tmp_path):
 @pytest.fixture()
 def small_db(tmp_path) -> Path:
     """A writable store with two bundled parks, their plots and all amenities."""
-    data = json.loads((REPO / "data" / "parks.geojson").read_text("utf-8"))
-    plots = json.loads((REPO / "data" / "plots.geojson").read_text("utf-8"))
+    data = json.loads((DATA_DIR / "parks.geojson").read_text("utf-8"))
+    plots = json.loads((DATA_DIR / "plots.geojson").read_text("utf-8"))
     keep = {"G331018", "G331019"}
     parks_fc = {**data, "features": [f for f in data["features"] if f["properties"]["id"] in keep]}
     plots_fc = {**plots, "features": [f for f in plots["features"] if f["properties"]["park_id"] in keep]}
@@ -67,9 +79,27 @@ def small_db(tmp_path) -> Path:
     (tmp_path / "plots.geojson").write_text(json.dumps(plots_fc, ensure_ascii=False), "utf-8")
     path = tmp_path / "small.gpkg"
     store = open_store(path)
-    load_files(store, [tmp_path / "parks.geojson", tmp_path / "plots.geojson", REPO / "data" / "amenities.geojson"])
+    load_files(store, [tmp_path / "parks.geojson", tmp_path / "plots.geojson", DATA_DIR / "amenities.geojson"])
     store.close()
     return path
+
+
+def wait_until_serving(base: str, proc, seconds: float, output) -> None:
+    """Poll ``base``/api/v1/health until the server answers; if ``proc`` dies or ``seconds`` pass, kill it and
+    raise RuntimeError with ``output()`` (its log)."""
+    import time
+    import urllib.request
+
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            urllib.request.urlopen(base + "/api/v1/health", timeout=2).read()
+            return
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                raise RuntimeError("the server did not start:\n" + output()[-3000:]) from None
+            time.sleep(0.3)
 
 
 def copy_store(src, dest) -> Path:
@@ -124,26 +154,15 @@ def live_server(bundled_db, tmp_path_factory):
     import os
     import subprocess
     import sys
-    import time
-    import urllib.request
 
     db = copy_store(bundled_db, tmp_path_factory.mktemp("live") / "live.gpkg")
     port = _free_port()
     env = {**os.environ, "FINDPARK_DB": str(db), "OPENBLAS_NUM_THREADS": "1"}
     proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "-w", "2", "--threads", "4", "-b", f"127.0.0.1:{port}",
-                             "--log-level", "warning", "findpark.web:create_app()"], env=env,
+                             "--log-level", "warning", "findpark.app:create_app()"], env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            urllib.request.urlopen(base + "/api/v1/health", timeout=2).read()
-            break
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                raise RuntimeError("gunicorn did not start:\n" + proc.stdout.read().decode(errors="replace"))
-            time.sleep(0.3)
+    wait_until_serving(base, proc, 60, lambda: proc.stdout.read().decode(errors="replace"))
     yield base
     proc.terminate()
     proc.wait(timeout=20)

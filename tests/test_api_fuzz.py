@@ -27,7 +27,7 @@ from findpark import taxonomy
 from findpark.siting.profiles import list_profiles
 from findpark.store import open_store
 from tests.conftest import copy_store
-from findpark.web import create_app
+from findpark.app import create_app
 
 PROBLEM = "application/problem+json"
 # Fixed, so CI is deterministic; set FINDPARK_FUZZ_SEED / FINDPARK_FUZZ_EXAMPLES for a longer exploratory run.
@@ -153,6 +153,7 @@ def positive_data_acceptance_beyond_schema(ctx, response, case):
     return positive_data_acceptance(ctx, response, case)
 
 
+@pytest.mark.slow  # schemathesis over every operation
 @schema.parametrize()
 @settings(derandomize=True, max_examples=MAX_EXAMPLES, deadline=None, database=None,
           suppress_health_check=list(HealthCheck))
@@ -161,6 +162,7 @@ def test_api_conforms_to_openapi(case, fuzz_app):
                            additional_checks=[positive_data_acceptance_beyond_schema])
 
 
+@pytest.mark.slow  # schemathesis state machines
 def test_stateful_links(fuzz_app):
     """The document's links (created inquiry → read it back with its token, a list → one of its items), run as
     schemathesis state machines: responses of one call feed the next and every step is checked as above."""
@@ -197,6 +199,7 @@ def _with_vocabulary(req: dict, draw) -> dict:
     return req
 
 
+@pytest.mark.slow  # fuzzing
 @given(data=st.data())
 @seed(SEED)
 @settings(derandomize=True, max_examples=MAX_EXAMPLES, deadline=None, database=None,
@@ -212,6 +215,7 @@ def test_recommend_fuzzed_numbers_known_vocabulary(fuzz_app, data):
         assert sum(item["contributions"].values()) == pytest.approx(item["score"], abs=1e-9)
 
 
+@pytest.mark.slow  # fuzzing
 @given(data=st.data())
 @seed(SEED)
 @settings(derandomize=True, max_examples=MAX_EXAMPLES // 2, deadline=None, database=None,

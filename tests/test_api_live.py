@@ -4,7 +4,7 @@ import urllib.request
 
 import pyogrio
 
-from findpark import loadtest
+from tools import loadtest
 
 
 def test_gdal_reads_every_collection(live_server, bundled_store):

@@ -61,7 +61,7 @@ def test_bad_settings_name_the_setting(settings, setting, words):
 
 
 def test_app_refuses_a_bad_setting_at_start(bundled_db):
-    from findpark.web import create_app
+    from findpark.app import create_app
 
     with pytest.raises(TileConfigError, match="FINDPARK_TILES_DATUM"):
         create_app({"DB": str(bundled_db), "TESTING": True, "TILES": URL, "TILES_DATUM": "bd09"})
@@ -79,7 +79,7 @@ def test_serve_names_a_bad_setting_without_a_traceback(monkeypatch):
 
 @pytest.fixture(scope="module")
 def gcj_client(bundled_db):
-    from findpark.web import create_app
+    from findpark.app import create_app
 
     app = create_app({"DB": str(bundled_db), "TESTING": True, "TILES": "amap", "TILES_SUBDOMAINS": "1234"})
     yield app.test_client()
@@ -103,7 +103,7 @@ def test_recommend_page_carries_the_basemap(gcj_client):
 
 
 def test_without_tiles_no_tile_layer_and_web_mercator(bundled_db):
-    from findpark.web import create_app
+    from findpark.app import create_app
 
     app = create_app({"DB": str(bundled_db), "TESTING": True, "TILES": None})
     try:

@@ -2,10 +2,11 @@
 import json
 import re
 
+import pytest
 
+from findpark.app import create_app
 from findpark.cli import main
-from findpark.search import filter_parks
-from findpark.web import create_app
+from findpark.services.parks import filter_parks
 
 
 def test_parks_cli_filters(runner, bundled_db):
@@ -50,10 +51,19 @@ def test_home_page_filters(client):
     assert html.count("data-park=") == 0 and "没有符合条件的园区" in html
 
 
-def test_app_builds_a_missing_store(tmp_path):
+def test_serve_builds_a_missing_store_the_factory_does_not(tmp_path):
+    """The app factory never writes the database; ``ensure_store`` (what ``findpark serve`` runs first) does."""
+    from findpark.bootstrap import ensure_store
+    from findpark.store import StoreError
+
     db = tmp_path / "new.gpkg"
+    with pytest.raises(StoreError):
+        create_app({"DB": str(db)})
+    assert not db.exists()
+    ensure_store(str(db)).close()
     app = create_app({"DB": str(db)})
     assert app.extensions["findpark_store"].count("parks") == 120
+    app.extensions["findpark_store"].close()
 
 
 def test_park_page_shows_evaluation_plots_and_provenance(client):

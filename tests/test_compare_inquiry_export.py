@@ -13,7 +13,7 @@ from pypdf import PdfReader
 
 from findpark.siting import recommend
 from tests.conftest import copy_store
-from findpark.web import create_app
+from findpark.app import create_app
 
 REPO = Path(__file__).resolve().parent.parent
 TWO = ["G331018", "G332019"]
@@ -30,7 +30,7 @@ def app(bundled_db, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def store(app):
-    from findpark.web import get_store
+    from findpark.http import get_store
 
     with app.app_context():
         yield get_store()

@@ -82,7 +82,7 @@ def test_exports_are_not_recompressed(client):
 
 
 def test_switched_off_by_config(bundled_db):
-    from findpark.web import create_app
+    from findpark.app import create_app
 
     a = create_app({"DB": str(bundled_db), "TESTING": True, "TILES": None, "GZIP": False})
     try:

@@ -176,6 +176,7 @@ def test_taxonomy_lookups():
 
 
 @pytest.mark.skipif(not SHARED.exists(), reason="../shared/data not beside the repo")
+@pytest.mark.slow  # rebuilds all the bundled data from the raw sources
 def test_build_data_reproduces_the_committed_files(tmp_path):
     from findpark.databuild import build_all
 

@@ -148,10 +148,11 @@ def test_loader_bad_rows(eval_store, tmp_path, runner, row, message):
         w.writeheader()
         w.writerow(GOOD | {"park_id": "G331019"})
         w.writerow(row)
-    before = snapshot(eval_store.path)
-    out = runner.invoke(main, ["indicators", "load", str(path), "--db", str(eval_store.path)])
+    db = tmp_path / "ev.gpkg"  # the eval_store fixture's file
+    before = snapshot(db)
+    out = runner.invoke(main, ["indicators", "load", str(path), "--db", eval_store.url])
     assert out.exit_code == 1 and message in out.stderr and "line 3" in out.stderr, out.stderr
-    assert snapshot(eval_store.path) == before
+    assert snapshot(db) == before
 
 
 def test_loader_duplicates_and_unknown_columns(eval_store):
@@ -172,7 +173,7 @@ def test_loader_xlsx_round_trip(eval_store, tmp_path, runner):
     ws.append([GOOD[k] if k in ("park_id", "quarter") else float(GOOD[k]) for k in GOOD])
     wb.save(tmp_path / "q.xlsx")
     v0 = eval_store.data_version
-    out = runner.invoke(main, ["indicators", "load", str(tmp_path / "q.xlsx"), "--db", str(eval_store.path)])
+    out = runner.invoke(main, ["indicators", "load", str(tmp_path / "q.xlsx"), "--db", eval_store.url])
     assert out.exit_code == 0, out.output
     assert "2025Q4" in eval_store.quarters() and eval_store.data_version == v0 + 1
     row = eval_store.read_quarterly(quarter="2025Q4", park_id="G331018")[0]

@@ -10,7 +10,8 @@ from pypdf import PdfReader
 from findpark.bootstrap import ensure_store
 from findpark.cli import main
 from findpark.evaluation import evaluate
-from findpark.evaluation.report import FONT_PATH, build_context, mpl_font_name, write_report
+from findpark.fonts import FONT_PATH, mpl_font_name
+from findpark.reports.quarterly import build_context, write_report
 from findpark.store import open_store
 from tests.conftest import copy_store
 
@@ -132,6 +133,7 @@ def test_pdf_first_page_renders(report, tmp_path):
     assert len(pngs) == 1 and pngs[0].stat().st_size > 5_000
 
 
+@pytest.mark.slow  # a second full report, through the CLI
 def test_cli_writes_the_report_to_reports_by_default(runner, report_db, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     result = runner.invoke(main, ["evaluate", "--quarter", QUARTER, "--db", str(report_db)])

@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from findpark import taxonomy
-from findpark.web import create_app, i18n
+from findpark.app import create_app
+from findpark.web import i18n
 from findpark.web.recommend_page import district_groups
 
 REPO = Path(__file__).resolve().parent.parent

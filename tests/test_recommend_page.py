@@ -6,7 +6,7 @@ from html.parser import HTMLParser
 
 from findpark import taxonomy
 from findpark.gazetteer import counties
-from findpark.paths import REPO
+from findpark.paths import EXAMPLES_DIR
 from findpark.siting.requirement import CRITERIA
 
 FIELDS = ["name", "industry", "land_mu_min", "land_mu_max", "floor_m2", "investment_wan", "annual_tax_wan",
@@ -101,9 +101,9 @@ def test_page_config_carries_labels_and_urls(client):
     assert cfg["exclude_zh"]["status_unavailable"] == "非可供状态"
     assert cfg["exclude_zh"]["distance_airport"] == "距机场过远"
     assert cfg["exclude_zh"]["floor_space"] == "空置厂房不足"
-    assert cfg["urls"]["recommend"] == "/api/v1/recommend"
+    assert cfg["urls"]["recommend"] == "/recommend"  # the script posts the form: one parser, on the server
     assert cfg["urls"]["export"] == {"pdf": "/export/recommendation.pdf", "xlsx": "/export/recommendation.xlsx"}
-    assert cfg["example"] == json.loads((REPO / "examples" / "auto_parts.json").read_text("utf-8"))
+    assert cfg["example"] == json.loads((EXAMPLES_DIR / "auto_parts.json").read_text("utf-8"))
 
 
 def test_industries_endpoint_finds_codes_and_names(client):
@@ -128,7 +128,7 @@ def test_industries_endpoint_finds_codes_and_names(client):
 
 def test_example_prefill_without_js(client):
     html = client.get("/recommend?example=auto_parts").get_data(as_text=True)
-    ex = json.loads((REPO / "examples" / "auto_parts.json").read_text("utf-8"))
+    ex = json.loads((EXAMPLES_DIR / "auto_parts.json").read_text("utf-8"))
     by_name = {c["name"]: c for c in parse(html).controls}
     assert by_name["industry"]["value"] == ex["industry"]
     assert by_name["land_mu_min"]["value"] == "80" and by_name["land_mu_max"]["value"] == "120"
@@ -137,7 +137,7 @@ def test_example_prefill_without_js(client):
 
 
 def test_form_post_fallback_ranks_like_the_api(client):
-    ex = json.loads((REPO / "examples" / "auto_parts.json").read_text("utf-8"))
+    ex = json.loads((EXAMPLES_DIR / "auto_parts.json").read_text("utf-8"))
     api = client.post("/api/v1/recommend", json=ex).get_json()
     form = {"name": ex["name"], "industry": ex["industry"], "land_mu_min": "80", "land_mu_max": "120",
             "power_kva": "5000", "investment_wan": "60000", "annual_tax_wan": "2000", "eia": "report_form",
@@ -150,6 +150,30 @@ def test_form_post_fallback_ranks_like_the_api(client):
     assert re.findall(r'data-kind="park" data-id="([^"]+)"', html) == [p["park_id"] for p in api["parks"]]
     assert "稳定性" in html and "非可供状态" in html and 'class="cbar"' in html
     assert f'href="/parks/{api["plots"][0]["park_id"]}"' in html
+
+
+def test_form_post_as_json_is_what_the_script_gets(client):
+    """recommend.js posts the form itself (no parser of its own) and asks for JSON: the request the server read
+    and the API's ranking; errors are a 422 problem naming the form fields."""
+    ex = json.loads((EXAMPLES_DIR / "auto_parts.json").read_text("utf-8"))
+    api = client.post("/api/v1/recommend", json=ex).get_json()
+    form = {"name": ex["name"], "industry": ex["industry"], "land_mu_min": "80", "land_mu_max": "120",
+            "power_kva": "5000", "investment_wan": "60000", "annual_tax_wan": "2000", "eia": "report_form",
+            "max_distance_km.airport": "80", "max_distance_km.rail_station": "40", "profile": "default", "top_k": ""}
+    r = client.post("/recommend", data=form, headers={"Accept": "application/json"})
+    assert r.status_code == 200 and r.is_json
+    got = r.get_json()
+    assert [p["plot_id"] for p in got["result"]["plots"]] == [p["plot_id"] for p in api["plots"]]
+    assert got["requirement"]["land_mu_min"] == 80 and got["requirement"]["max_distance_km"] == {"airport": 80,
+                                                                                                 "rail_station": 40}
+    bad = client.post("/recommend", data={"industry": "C36", "land_mu_min": "abc", "max_distance_km.airport": "-3",
+                                          "profile": "default"}, headers={"Accept": "application/json"})
+    assert bad.status_code == 422 and bad.mimetype == "application/problem+json"
+    names = {p["name"] for p in bad.get_json()["invalid-params"]}
+    assert names == {"land_mu_min"}  # a field that is not a number stops before validation
+    bad = client.post("/recommend", data={"industry": "C36", "land_mu_min": "5", "max_distance_km.airport": "-3",
+                                          "profile": "default"}, headers={"Accept": "application/json"})
+    assert {p["name"] for p in bad.get_json()["invalid-params"]} == {"max_distance_km.airport"}
 
 
 def test_form_post_errors_are_next_to_their_fields(client):

@@ -101,11 +101,42 @@ def test_unknown_amenity_kind_excludes_everything_with_a_warning(boundary_store)
     assert any("highway_interchange" in w for w in resp["warnings"])
 
 
-def test_ties_broken_by_id(boundary_store):
-    resp = recommend(boundary_store, {**BASE_REQ, "top_k": 100}, today=TODAY)
-    ok = [p for p in resp["plots"] if p["plot_id"].endswith("-ok")]
-    for a, b in zip(ok, ok[1:]):
-        assert (-a["score"], a["plot_id"]) <= (-b["score"], b["plot_id"])
+TIED = ("tie-c", "tie-a", "tie-d", "tie-b")  # written in this order: the store's order is not the id order
+
+
+@pytest.fixture(scope="module")
+def tie_store(tmp_path_factory):
+    """Four plots with the same attributes on the same polygon (so exactly the same score on every criterion),
+    between one plot nearer the airport and one farther away, in one park."""
+    store = open_store(tmp_path_factory.mktemp("ties") / "ties.gpkg")
+    store.init()
+    park = {"geometry": shapely.box(120.2, 30.2, 120.5, 30.5), "id": "P1", "name": "园区P1", "level": "provincial",
+            "kind": "经济开发区", "adcode": "330114", "leading_industries": ["装备制造"],
+            "industry_codes": list(taxonomy.resolve("装备制造")), "tax_per_mu_wan": 30.0,
+            "source": "test", "as_of": "2026", "synthetic": []}
+    same = _square_at(*_offset(5.0))
+    plots = [{**BASE_PLOT, "id": pid, "geometry": same} for pid in TIED]
+    plots += [{**BASE_PLOT, "id": "z-near", "geometry": _square_at(*_offset(1.0, az=200))},
+              {**BASE_PLOT, "id": "a-far", "geometry": _square_at(*_offset(9.5, az=300))}]
+    amenities = [{"geometry": shapely.Point(*AIRPORT), "id": "A1", "kind": "airport", "name": "测试机场",
+                  "source": "test", "as_of": "2026", "synthetic": []}]
+    store.write({"parks": [park], "plots": plots, "amenities": amenities})
+    yield store
+    store.close()
+
+
+def test_ties_broken_by_id(tie_store):
+    """Equal scores are ordered by plot id ascending (kernel.rank), also when top_k cuts through the tie."""
+    resp = recommend(tie_store, {**BASE_REQ, "top_k": 100}, today=TODAY)
+    ranked = [p["plot_id"] for p in resp["plots"]]
+    score = {p["plot_id"]: p["score"] for p in resp["plots"]}
+    assert sorted(ranked) == sorted([*TIED, "z-near", "a-far"])
+    assert len({score[pid] for pid in TIED}) == 1  # a real tie, not merely close scores
+    assert score["z-near"] > score["tie-a"] > score["a-far"]
+    assert ranked == ["z-near", "tie-a", "tie-b", "tie-c", "tie-d", "a-far"]
+    assert [p["rank"] for p in resp["plots"]] == list(range(1, 7))
+    cut = recommend(tie_store, {**BASE_REQ, "top_k": 3}, today=TODAY)  # the cut falls inside the tie
+    assert [p["plot_id"] for p in cut["plots"]] == ["z-near", "tie-a", "tie-b"]
 
 
 # -- the kernel --------------------------------------------------------------------------------------

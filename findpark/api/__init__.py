@@ -1,10 +1,13 @@
-"""Versioned JSON API (/api/v1), OpenAPI document, OGC API Features (/ogc), problem-details errors, CORS."""
+"""Versioned JSON API (/api/v1), OpenAPI document, OGC API Features (/ogc), CORS for other systems.
+
+Blueprints only; the app is built by ``findpark.app.create_app``. This room never imports ``findpark.web``:
+problem details, parsing and the store of the request come from ``findpark.http``, the domain operations
+from ``findpark.services`` and the rooms below."""
 from __future__ import annotations
 
 from flask import Flask, request
-from werkzeug.exceptions import HTTPException
 
-from .problems import handle_http_error, is_api_path, problem_response
+from ..http.problems import is_api_path
 
 
 def init_app(app: Flask) -> None:
@@ -12,21 +15,6 @@ def init_app(app: Flask) -> None:
 
     app.register_blueprint(rest.bp)
     app.register_blueprint(ogc.bp)
-
-    @app.errorhandler(HTTPException)
-    def _http_error(exc):
-        if is_api_path(request.path):
-            return handle_http_error(exc)
-        return exc
-
-    @app.errorhandler(Exception)
-    def _unexpected(exc):  # a bug, not client input: still answer in the API's format, and log it
-        if isinstance(exc, HTTPException):
-            return _http_error(exc)
-        app.logger.exception("unhandled error on %s", request.path)
-        if is_api_path(request.path):
-            return problem_response(500, "Internal Server Error", "unexpected error; it has been logged")
-        return "Internal Server Error", 500
 
     @app.after_request
     def _cors(resp):

@@ -6,17 +6,15 @@ import math
 import re
 from typing import Annotated, Literal
 
-from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, WithJsonSchema,
-                      field_validator, model_validator)
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, field_validator
 
 from ..siting import Requirement
 from ..siting.requirement import some_of
-from ..store.schema import AMENITY_KINDS, LAND_USES, LEVELS, PLOT_STATUSES
+from ..services.inquiries import InquiryIn, ParkId  # noqa: F401  (part of the API's models)
+from ..store.schema import AMENITY_KINDS, ID_CHARS, ID_PATTERN, LAND_USES, LEVELS, PLOT_STATUSES
 
 # Patterns are written for both regex dialects that read them: ECMA-262 (the OpenAPI document, clients)
 # and pydantic-core's Rust engine (the server), so no \d (Unicode digits in Rust) and no lookaround.
-ID_CHARS = r"[A-Za-z0-9_.:-]{1,64}"
-ID_PATTERN = rf"^{ID_CHARS}$"
 _LON = r"-?(180(\.0+)?|(1[0-7][0-9]|[1-9]?[0-9])(\.[0-9]+)?)"
 _LAT = r"-?(90(\.0+)?|[1-8]?[0-9](\.[0-9]+)?)"
 BBOX_PATTERN = rf"^{_LON},{_LAT},{_LON},{_LAT}$"
@@ -105,6 +103,10 @@ class FormatQuery(Query):
     format: FORMATS = "json"
 
 
+class VocabularyQuery(Query):
+    lang: Literal["zh", "en"] = Field("zh", description="zh: the Chinese labels staff read; en: the English ones")
+
+
 class ParksQuery(Paging, BboxMixin):
     industry: str | None = Field(None, max_length=50, description="label (生物医药), GB/T 4754 code (C27) or fragment")
     district: str | None = Field(None, max_length=50, description="adcode or name (萧山区, 杭州市)")
@@ -158,15 +160,6 @@ def split_ids(text) -> list[str]:
     return ids
 
 
-ParkId = Annotated[str, Field(pattern=ID_PATTERN)]
-# at least one character that is neither a control character nor ASCII white space
-NOT_BLANK = r"[^\x00-\x20\x7f]"
-
-
-def _trim(v):
-    return v.strip(" \t\n\r\f\v") if isinstance(v, str) else v
-
-
 COMPARE_EXAMPLES = [
     {"ids": ["G331018", "G331019"]},
     {"ids": ["G331018", "G331019", "G331107"], "requirement": {"industry": "汽车零部件", "land_mu_min": 30,
@@ -199,45 +192,6 @@ class CompareBody(BaseModel):
         if v is not None and not v.wants_land:
             raise ValueError("give land (land_mu_min and/or land_mu_max): a comparison picks each park's best plot")
         return v
-
-
-INQUIRY_EXAMPLES = [
-    {"park_id": "G331018", "plot_id": "G331018-001", "company": "某新能源汽车零部件有限公司", "contact_name": "王经理",
-     "contact_phone": "+86 571 8888 0000", "project_summary": "电驱动总成项目, 用地约 80 亩, 投资 6 亿元",
-     "industry": "汽车零部件"},
-    {"park_id": "G331018", "company": "Example Bio Ltd", "contact_name": "Li", "contact_email": "li@example.com",
-     "project_summary": "API 原料药中试", "confidential": True}]
-EMAIL_PART = r"[^@\x00-\x20\x7f]"
-
-
-class InquiryIn(BaseModel):
-    """An inquiry (可询) from a project to a park. Give contact_phone or contact_email (or both). park_id must
-    name a park and plot_id a plot of that park, else 422."""
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"anyOf": [
-        {"required": ["contact_phone"], "properties": {"contact_phone": {"type": "string"}}},
-        {"required": ["contact_email"], "properties": {"contact_email": {"type": "string"}}}],
-        "examples": INQUIRY_EXAMPLES})
-    park_id: ParkId
-    plot_id: ParkId | None = None
-    company: str = Field(..., min_length=1, max_length=200, pattern=NOT_BLANK)
-    contact_name: str = Field(..., min_length=1, max_length=100, pattern=NOT_BLANK)
-    contact_phone: str | None = Field(None, pattern=r"^[0-9+() -]{5,30}$")
-    contact_email: str | None = Field(None, max_length=254,
-                                      pattern=rf"^{EMAIL_PART}{{1,64}}@{EMAIL_PART}{{1,190}}\.{EMAIL_PART}{{1,63}}$")
-    project_summary: str = Field(..., min_length=1, max_length=4000, pattern=NOT_BLANK)
-    industry: str | None = Field(None, max_length=50)
-    confidential: StrictBool = Field(False, description="hide the company and contact in lists")
-
-    @field_validator("company", "contact_name", "project_summary", "industry")
-    @classmethod
-    def _trimmed(cls, v):  # after validation: the length and pattern apply to what was sent
-        return _trim(v)
-
-    @model_validator(mode="after")
-    def _contact(self):
-        if self.contact_phone is None and self.contact_email is None:
-            raise ValueError("give contact_phone or contact_email")
-        return self
 
 
 class EvaluationQuery(Query):

@@ -9,11 +9,11 @@ import datetime as _dt
 
 from flask import Blueprint, url_for
 
+from ..http import get_store
+from ..http.parsing import GEOJSON, query, respond
+from ..http.problems import Problem, register
 from ..store.schema import LAYERS
-from ..web import get_store
 from . import models as m
-from .problems import Problem, register
-from .rest import GEOJSON, query, respond
 from .serialize import record_feature
 
 bp = Blueprint("ogc", __name__, url_prefix="/ogc")

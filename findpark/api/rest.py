@@ -2,82 +2,23 @@
 models in ``models.py``, the same ones the OpenAPI document is generated from."""
 from __future__ import annotations
 
-import datetime as _dt
-import hashlib
-import hmac
-import secrets
+from flask import Blueprint, current_app, request, url_for
 
-from flask import Blueprint, Response, current_app, json, request, url_for
-from pydantic import ValidationError
-
-from .. import __version__, parkinfo
-from ..search import filter_parks
+from .. import __version__, vocab
+from ..services import parkinfo
+from ..http import get_store
+from ..http.parsing import GEOJSON, body, query, respond
+from ..http.problems import Problem, register
+from ..services import comparison, inquiries as inq_service
+from ..services.parks import ParkFilter, search
 from ..siting import Requirement, recommend
-from ..siting.compare import best_plots
 from ..siting.profiles import list_profiles
-from ..siting.recommend import normalised_request
 from ..store import Range
-from ..web import get_store
 from . import models as m
-from .problems import Problem, bad_request, register
 from .serialize import collection, record_json
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 register(bp)
-GEOJSON = "application/geo+json"
-
-
-def query(model):
-    """The query string validated by ``model``; every problem (a bad value, a parameter given twice) → 400."""
-    args = request.args
-    invalid = [{"name": k, "reason": "given more than once"} for k in model.model_fields if len(args.getlist(k)) > 1]
-    try:
-        q = model.model_validate({k: args.get(k) for k in args})
-    except ValidationError as exc:
-        p = bad_request(exc, "query")
-        p.invalid = invalid + p.invalid
-        p.detail = f"{len(p.invalid)} invalid parameter(s) in the query"
-        raise p from None
-    if invalid:
-        raise Problem(400, "Invalid request parameters", f"{len(invalid)} invalid parameter(s) in the query", invalid)
-    return q
-
-
-def _no_constant(name):
-    raise ValueError(f"{name} is not JSON")
-
-
-def load_object(raw, name: str = "body") -> dict:
-    """JSON text that must be an object: 400 if it does not parse (NaN/Infinity are not JSON; too deep
-    nesting), 422 if it is not an object. ``name`` is the field reported in invalid-params."""
-    try:
-        data = json.loads(raw, parse_constant=_no_constant)
-    except (ValueError, RecursionError) as exc:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
-        reason = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
-        raise Problem(400, "Malformed JSON", f"the {name} is not valid JSON: {reason}") from None
-    if not isinstance(data, dict):
-        raise Problem(422, "Invalid request body", f"the {name} must be a JSON object",
-                      [{"name": name, "reason": "must be a JSON object"}])
-    return data
-
-
-def body(model):
-    """The JSON body validated by ``model``: 415 if it is not JSON, 400 if it does not parse (NaN and Infinity
-    are not JSON), 422 listing every invalid field. Over MAX_CONTENT_LENGTH: 413 (raised by werkzeug)."""
-    if not request.is_json:
-        raise Problem(415, "Unsupported Media Type", "send the body as application/json")
-    data = load_object(request.get_data(cache=True), "body")
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        raise bad_request(exc, "body") from None
-
-
-def respond(payload, status: int = 200, mimetype: str = "application/json", headers=None) -> Response:
-    resp = Response(json.dumps(payload, ensure_ascii=False), status=status, mimetype=mimetype)
-    for k, v in (headers or {}).items():
-        resp.headers[k] = v
-    return resp
 
 
 def _park_or_404(pid: str) -> dict:
@@ -91,23 +32,14 @@ def _park_or_404(pid: str) -> dict:
 @bp.get("/parks")
 def parks():
     q = query(m.ParksQuery)
-    store = get_store()
-    recs = parkinfo.parks(store)
-    bbox = m.parse_bbox(q.bbox)
-    if bbox is not None:  # the R*Tree answers which parks; the cached records supply them
-        inside = {p["id"] for p in store.read("parks", bbox=bbox)}
-        recs = [p for p in recs if p["id"] in inside]
-    recs = filter_parks(recs, industry=q.industry, district=q.district, level=q.level, q=q.q)
-    if q.adcode:
-        recs = [p for p in recs if (p["adcode"] or "").startswith(q.adcode)]
-    summaries = parkinfo.plot_summaries(store)
+    recs, summaries = search(get_store(), ParkFilter(
+        industry=q.industry, district=q.district, level=q.level, q=q.q, adcode=q.adcode,
+        bbox=m.parse_bbox(q.bbox), min_available_mu=q.min_available_mu))
 
     def avail(p):
         s = summaries.get(p["id"], parkinfo.EMPTY)
         return {"available_mu": s["available_mu"], "n_available_plots": s["n_available"]}
 
-    if q.min_available_mu is not None:
-        recs = [p for p in recs if avail(p)["available_mu"] >= q.min_available_mu]
     page = recs[q.offset:q.offset + q.limit]
     if q.format == "geojson":
         return respond(collection(page, total=len(recs), extra_props=avail), mimetype=GEOJSON)
@@ -226,24 +158,14 @@ def recommend_():
 
 
 def _compare(ids: list[str], req: Requirement | None):
-    store = get_store()
-    found = store.read("parks", where={"id": ids})
-    by_id = {p["id"]: p for p in found}
-    missing = [i for i in ids if i not in by_id]
-    if missing:
-        raise Problem(404, "Not Found", f"unknown park id(s): {', '.join(missing)}")
-    best = best_plots(store, req, ids) if req is not None else {}
-    out = []
-    for i in ids:
-        p = by_id[i]
-        entry = record_json(p, indicators=parkinfo.indicators(p), plots_summary=parkinfo.summary(store, i))
-        if req is not None:
-            entry["fit"] = best[i]
-        out.append(entry)
-    payload = {"parks": out, "indicators": [{"key": k, "label": lab, "unit": u} for k, lab, u in parkinfo.INDICATORS]}
-    if req is not None:
-        payload["requirement"] = normalised_request(req)
-    return respond(payload)
+    try:
+        c = comparison.park_comparison(get_store(), ids, req)
+    except comparison.UnknownParks as exc:
+        raise Problem(404, "Not Found", f"unknown park id(s): {', '.join(exc.missing)}") from None
+    parks = [record_json(p["record"], indicators=p["indicators"], plots_summary=p["plots_summary"],
+                         **({"fit": p["fit"]} if "fit" in p else {})) for p in c["parks"]]
+    return respond({"parks": parks, "indicators": c["indicators"],
+                    **({"requirement": c["requirement"]} if "requirement" in c else {})})
 
 
 @bp.get("/compare")
@@ -259,33 +181,22 @@ def compare_post():
 
 
 # -- inquiries -----------------------------------------------------------------------------------
-PUBLIC_INQUIRY = ("id", "created_at", "park_id", "plot_id", "company", "industry", "project_summary", "status")
-
-
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+PUBLIC_INQUIRY = inq_service.PUBLIC_FIELDS
+REFUSED = {"unknown_park": "no park with id {0!r}", "unknown_plot": "no plot {0!r} in park {1!r}"}
 
 
 @bp.post("/inquiries")
 def inquiries_post():
-    inq = body(m.InquiryIn)
+    data = body(m.InquiryIn)
     store = get_store()
-    invalid = []
-    if store.get("parks", inq.park_id) is None:
-        invalid.append({"name": "park_id", "reason": f"no park with id {inq.park_id!r}"})
-    if inq.plot_id is not None:
-        plot = store.get("plots", inq.plot_id)
-        if plot is None or plot["park_id"] != inq.park_id:
-            invalid.append({"name": "plot_id", "reason": f"no plot {inq.plot_id!r} in park {inq.park_id!r}"})
-    if invalid:
-        raise Problem(422, "Invalid request body", "the inquiry names an unknown park or plot", invalid)
-    token = secrets.token_urlsafe(24)
-    rec = store.add_inquiry({**inq.model_dump(), "id": secrets.token_hex(8),
-                             "created_at": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
-                             "token_sha256": _hash(token), "status": "new"})
-    out = {k: v for k, v in rec.items() if k != "token_sha256"}
-    out["token"] = token
-    return respond(out, 201, headers={"Location": url_for("api.inquiry_get", iid=rec["id"])})
+    try:
+        inq = inq_service.validate(store, data.model_dump())
+    except inq_service.InquiryRefused as exc:
+        invalid = [{"name": f, "reason": REFUSED[code].format(value, data.park_id)}
+                   for f, (code, value) in exc.problems.items()]
+        raise Problem(422, "Invalid request body", "the inquiry names an unknown park or plot", invalid) from None
+    rec, token = inq_service.create(store, inq)
+    return respond({**rec, "token": token}, 201, headers={"Location": url_for("api.inquiry_get", iid=rec["id"])})
 
 
 @bp.get("/inquiries")
@@ -294,7 +205,7 @@ def inquiries_list():
     store = get_store()
     rows, total = store.list_inquiries(confidential=False, park_id=q.park_id, limit=q.limit, offset=q.offset)
     _, hidden = store.list_inquiries(confidential=True, park_id=q.park_id, limit=1)
-    return respond({"inquiries": [{k: r[k] for k in PUBLIC_INQUIRY} for r in rows], "total": total,
+    return respond({"inquiries": [inq_service.public(r) for r in rows], "total": total,
                     "confidential_not_listed": hidden, "limit": q.limit, "offset": q.offset})
 
 
@@ -308,15 +219,22 @@ def inquiry_get(iid):
     if not token:
         raise Problem(401, "Unauthorized", "give the inquiry's token (X-Inquiry-Token header or ?token=)",
                       headers={"WWW-Authenticate": "X-Inquiry-Token"})
-    if not hmac.compare_digest(_hash(token), rec["token_sha256"]):
+    if not inq_service.token_matches(rec, token):
         raise Problem(403, "Forbidden", "the token does not match this inquiry")
-    return respond({k: v for k, v in rec.items() if k != "token_sha256"})
+    return respond(inq_service.without_secret(rec))
 
 
 # -- service -------------------------------------------------------------------------------------
 @bp.get("/profiles")
 def profiles():
     return respond({"profiles": list(list_profiles().values())})
+
+
+@bp.get("/vocabulary")
+def vocabulary():
+    """One vocabulary (``findpark.vocab``): the labels pages, exports and the CLI use for every code."""
+    q = query(m.VocabularyQuery)
+    return respond(vocab.as_json(q.lang))
 
 
 @bp.get("/health")

@@ -6,10 +6,12 @@ from pathlib import Path
 
 import shapely
 
+from ..evaluation.loader import write_csv
 from ..geo.geojson import feature, feature_collection
 from ..store.schema import LAYERS
 from . import sources
 from .amenities import build_amenities
+from .history import history
 from .parks import build_parks
 from .plots import build_plots
 
@@ -67,9 +69,6 @@ def build_all(src: Path, out: Path) -> dict:
         recs = sorted(recs, key=lambda r: r["id"])
         write_geojson(out / f"{name}.geojson", name, [feature(r["geometry"], _props(name, r)) for r in recs])
     write_geojson(out / "boundaries.geojson", "boundaries", build_boundaries(src))
-    from ..evaluation.loader import write_csv
-    from ..evaluation.synthetic import history
-
     write_csv(history(parks), out / "park_quarterly.csv")
     write_licenses(src, out / "LICENSES.md")
     return {"parks": len(parks), "plots": len(plots), "amenities": len(amenities)}

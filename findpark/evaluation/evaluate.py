@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ..access import park_transport_access
+from ..store.cache import cached
 from .fivepower import derive, scores
 from .grades import grade
 from .schema import DIMENSIONS, previous_quarter
@@ -26,8 +28,6 @@ class Evaluation:
 
 
 def _context(store):
-    from ..siting.candidates import park_transport_access
-
     parks = store.read("parks")
     return {p["id"]: p for p in parks}, {p["id"]: p["area_mu"] for p in parks}, park_transport_access(store)
 
@@ -99,19 +99,10 @@ def latest_index(store) -> dict:
     return {p["park_id"]: p["index"] for p in ev.parks}
 
 
-_CACHE: dict = {}
-
-
 def cached_evaluate(store, quarter: str | None = None) -> Evaluation:
-    """evaluate(), memoised per (store, data_version, quarter): the API and the pages ask often."""
-    key = (str(getattr(store, "path", "")), store.data_version, quarter)
-    hit = _CACHE.get(key)
-    if hit is None:
-        hit = evaluate(store, quarter)
-        if len(_CACHE) > 64:
-            _CACHE.clear()
-        _CACHE[key] = hit
-    return hit
+    """evaluate(), kept per (store, data_version, quarter) in findpark.store.cache: the API and the pages
+    ask often."""
+    return cached(store, "evaluation.evaluate", lambda q: evaluate(store, q), quarter)
 
 
 def park_history(store, park_id: str) -> list[dict]:

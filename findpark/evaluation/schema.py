@@ -4,6 +4,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .. import vocab
+
 QUARTER_RE = re.compile(r"^(20\d{2})Q([1-4])$")
 
 
@@ -40,18 +42,20 @@ LOWER_OFFSET = {"vacancy_rate": 0.02, "energy_per_output_tce_per_wan": 0.005}
 
 # The five forces. The seed text (Hangzhou NDRC reply to CPPCC proposal 376) names 产业聚力, 要素效力, 产城合力
 # and 区域引力; 创新动力 is findpark's choice for the fifth, after the city plan's 绿色创新 evaluation axis.
-# "transport_access" is computed from the store (the siting model's transport criterion at the park).
-DIMENSIONS = {
-    "产业聚力": {"leading_industry_share": 0.5, "chain_leader_firms": 0.3, "new_projects": 0.2},
-    "要素效力": {"tax_per_mu_wan": 0.35, "value_added_per_mu_wan": 0.25, "output_per_mu_wan": 0.15,
-             "energy_per_output_tce_per_wan": 0.15, "vacancy_rate": 0.10},
-    "产城合力": {"talent_per_10k": 0.4, "service_facilities": 0.3, "transport_access": 0.3},
-    "区域引力": {"investment_attracted_wan": 0.4, "new_investment_per_mu_wan": 0.3, "land_supplied_mu": 0.15,
-             "land_developed_mu": 0.15},
-    "创新动力": {"rd_share": 0.5, "hightech_firms_per_km2": 0.5},
+# "transport_access" is computed from the store (findpark.access: the transport score at the park).
+# Keyed here by the API code (findpark.vocab.DIMENSIONS holds the code's Chinese and English names).
+_WEIGHTS = {
+    "industry_cluster": {"leading_industry_share": 0.5, "chain_leader_firms": 0.3, "new_projects": 0.2},
+    "factor_efficiency": {"tax_per_mu_wan": 0.35, "value_added_per_mu_wan": 0.25, "output_per_mu_wan": 0.15,
+                          "energy_per_output_tce_per_wan": 0.15, "vacancy_rate": 0.10},
+    "city_integration": {"talent_per_10k": 0.4, "service_facilities": 0.3, "transport_access": 0.3},
+    "regional_attraction": {"investment_attracted_wan": 0.4, "new_investment_per_mu_wan": 0.3,
+                            "land_supplied_mu": 0.15, "land_developed_mu": 0.15},
+    "innovation": {"rd_share": 0.5, "hightech_firms_per_km2": 0.5},
 }
-DIMENSION_EN = {"产业聚力": "industry_cluster", "要素效力": "factor_efficiency", "产城合力": "city_integration",
-                "区域引力": "regional_attraction", "创新动力": "innovation"}
+# Chinese dimension name (the key of scores and reports) → its weights; names from findpark.vocab.DIMENSIONS.
+DIMENSIONS = {vocab.DIMENSIONS[code].zh: weights for code, weights in _WEIGHTS.items()}
+DIMENSION_EN = {vocab.DIMENSIONS[code].zh: code for code in _WEIGHTS}  # Chinese name → the API's key
 
 
 def parse_quarter(text: str) -> tuple[int, int]:

@@ -7,15 +7,15 @@ vectors to find it, then the WGS84 ellipsoid distance to it). Requests then work
 from __future__ import annotations
 
 import datetime as _dt
-import threading
 from dataclasses import dataclass, field
 
 import numpy as np
 import shapely
-from sklearn.neighbors import KDTree
 
-from ..geo.measure import distance_m
-from ..store.schema import AMENITY_KINDS, EIA_CATEGORIES, LAND_USES
+from ..access import AmenityIndex, amenity_indexes  # noqa: F401  (AmenityIndex: the type of data.amenities)
+from ..evaluation import latest_index
+from ..store.cache import cached
+from ..store.schema import EIA_CATEGORIES, LAND_USES
 
 EPOCH = _dt.date(1970, 1, 1)
 PLOT_FIELDS = ["id", "park_id", "area_mu", "land_use", "status", "min_investment_wan_per_mu", "min_tax_wan_per_mu",
@@ -35,31 +35,6 @@ def _days(values) -> np.ndarray:
     out = d.astype("int64").astype(float)
     out[np.isnat(d)] = np.nan
     return out
-
-
-def _unit_vectors(lon, lat) -> np.ndarray:
-    """Points on the unit sphere: chord length is monotone in great-circle distance, so a Euclidean
-    KD-tree finds the same nearest neighbour as a haversine ball tree, faster."""
-    lo, la = np.radians(lon), np.radians(lat)
-    return np.column_stack([np.cos(la) * np.cos(lo), np.cos(la) * np.sin(lo), np.sin(la)])
-
-
-@dataclass
-class AmenityIndex:
-    ids: list
-    names: list
-    lon: np.ndarray
-    lat: np.ndarray
-    tree: KDTree
-
-    def nearest(self, lon: np.ndarray, lat: np.ndarray):
-        """(geodesic km, index of the nearest amenity) for each point."""
-        if len(lon) == 0:
-            return np.zeros(0), np.zeros(0, dtype=int)
-        _, idx = self.tree.query(_unit_vectors(lon, lat), k=1)
-        idx = idx[:, 0]
-        km = distance_m(lon, lat, self.lon[idx], self.lat[idx]) / 1000.0
-        return np.asarray(km, dtype=float), idx
 
 
 @dataclass
@@ -113,35 +88,6 @@ class SitingData:
     @property
     def n_parks(self) -> int:
         return len(self.park_ids)
-
-
-def amenity_indexes(store) -> dict:
-    """kind → AmenityIndex over the store's amenities."""
-    am = store.columns("amenities", ["id", "kind", "name"])
-    kinds = np.array(am["kind"], dtype=object)
-    out = {}
-    for kind in AMENITY_KINDS:
-        sel = np.flatnonzero(kinds == kind)
-        if len(sel) == 0:
-            continue
-        geoms = np.array(am["geometry"], dtype=object)[sel]
-        lon, lat = shapely.get_x(geoms), shapely.get_y(geoms)
-        out[kind] = AmenityIndex([am["id"][i] for i in sel], [am["name"][i] for i in sel], lon, lat,
-                                 KDTree(_unit_vectors(lon, lat)))
-    return out
-
-
-def park_transport_access(store) -> dict:
-    """park_id → the siting model's transport criterion at the park (0-1), for the 五力 evaluation."""
-    from .criteria import transport
-
-    pk = store.columns("parks", ["id"])
-    if not pk["id"]:
-        return {}
-    pts = shapely.point_on_surface(np.array(pk["geometry"], dtype=object))
-    lon, lat = shapely.get_x(pts), shapely.get_y(pts)
-    dist = {kind: index.nearest(lon, lat) for kind, index in amenity_indexes(store).items()}
-    return dict(zip(pk["id"], transport(dist, np.arange(len(lon))).tolist()))
 
 
 def build(store) -> SitingData:
@@ -201,8 +147,6 @@ def build(store) -> SitingData:
         data.amenities[kind] = index
         data.plot_dist[kind] = index.nearest(data.lon, data.lat)
         data.park_dist[kind] = index.nearest(data.park_lon, data.park_lat)
-    from ..evaluation import latest_index
-
     index = latest_index(store)
     data.park_index = np.array([index.get(p, np.nan) for p in data.park_ids], dtype=float)
     return data
@@ -213,19 +157,6 @@ def _intern(sets: list) -> list:
     return [pool.setdefault(s, s) for s in sets]
 
 
-_CACHE: dict = {}
-_LOCK = threading.Lock()
-
-
 def for_store(store) -> SitingData:
-    """SitingData for the store's current data_version, built once and cached (a few versions kept)."""
-    key = (str(getattr(store, "path", getattr(store, "url", id(store)))), store.data_version)
-    with _LOCK:
-        data = _CACHE.get(key)
-    if data is None:
-        data = build(store)
-        with _LOCK:
-            _CACHE[key] = data
-            while len(_CACHE) > 4:
-                _CACHE.pop(next(iter(_CACHE)))
-    return data
+    """SitingData for the store's current data_version, built once (findpark.store.cache)."""
+    return cached(store, "siting.candidates", lambda: build(store))  # keyed by url, not by the store object

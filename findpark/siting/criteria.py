@@ -6,7 +6,7 @@ land_fit     供地, min and max given: 1 - |area - mid| / half-width (1 when mi
 cost         供地: P0 / (P0 + price), P0 = 30 万元/亩.   供楼: R0 / (R0 + rent), R0 = 0.6 元/m²/天
 transport    Σ_k a_k exp(-d_k / s_k) over amenity kinds present in the store, a renormalised to sum 1:
              airport a=0.3 s=40 km · rail_station 0.3, 15 km · metro_station 0.2, 3 km ·
-             highway_interchange 0.2, 5 km · port 0.1, 30 km
+             highway_interchange 0.2, 5 km · port 0.1, 30 km   (findpark.access, shared with the evaluation)
 utilities    mean over requested power/water of 1 - demand / capacity; 0.5 when neither is requested
 performance  park 亩均税收 t: t / (t + T0), T0 = 30 万元/亩; averaged with the park's latest 五力 index / 100
              when the store has quarterly indicators
@@ -17,12 +17,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..access import TRANSPORT, transport  # noqa: F401  (the transport criterion lives with the distances)
 from . import industry as ind
 from .requirement import CRITERIA, Requirement
 
 P0, R0, T0 = 30.0, 0.6, 30.0
-TRANSPORT = {"airport": (0.3, 40.0), "rail_station": (0.3, 15.0), "metro_station": (0.2, 3.0),
-             "highway_interchange": (0.2, 5.0), "port": (0.1, 30.0)}
 
 
 def _half_if_nan(x):
@@ -66,18 +65,6 @@ def static_columns(data, parks: bool = False) -> dict:
                     "transport": transport(data.plot_dist, np.arange(data.n_plots)), "performance": perf}
         data.cache[key] = cols
     return cols
-
-
-def transport(dist: dict, idx: np.ndarray) -> np.ndarray:
-    kinds = [k for k in TRANSPORT if k in dist]
-    if not kinds:
-        return np.full(len(idx), 0.5)
-    total = sum(TRANSPORT[k][0] for k in kinds)
-    out = np.zeros(len(idx))
-    for k in kinds:
-        a, s = TRANSPORT[k]
-        out += (a / total) * np.exp(-dist[k][0][idx] / s)
-    return out
 
 
 def utilities(req: Requirement, power_cap, water_cap) -> np.ndarray:

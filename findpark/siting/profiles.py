@@ -7,7 +7,9 @@ import re
 import time
 from pathlib import Path
 
-from .requirement import CRITERIA
+from .. import vocab
+
+CRITERIA = tuple(vocab.CRITERIA)  # the criteria codes, in the order of the weight vector
 
 BUILTIN = Path(__file__).parent / "profiles"
 NAME_RE = re.compile(r"^[a-z0-9_-]{1,64}$")

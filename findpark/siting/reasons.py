@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as _dt
 
-from .. import taxonomy
+from .. import taxonomy, vocab
+from ..access import TRANSPORT
 from . import industry as ind
 from .candidates import EPOCH
 
@@ -39,12 +40,13 @@ def industry_reason(req, match) -> str:
 
 
 def transport_reasons(data, dist: dict, i: int) -> list[str]:
+    """「距火车站 杭州东站 12.3 km」 for each scored amenity kind in the store (airport names say 机场 already)."""
     out = []
-    for kind, label in (("airport", ""), ("rail_station", "火车站 "), ("metro_station", "地铁站 "),
-                        ("highway_interchange", "高速出入口 "), ("port", "港口 ")):
+    for kind in TRANSPORT:
         if kind in dist:
             km, near = dist[kind][0][i], dist[kind][1][i]
             name = data.amenities[kind].names[near]
+            label = "" if kind == "airport" else vocab.label("amenity_kind", kind) + " "
             out.append(f"距{label}{name} {km:.1f} km")
     return out
 

@@ -10,6 +10,7 @@ import datetime as _dt
 
 import numpy as np
 
+from .. import vocab
 from . import candidates, constraints, criteria, kernel, reasons
 from .candidates import EPOCH
 from .profiles import weights_for
@@ -57,7 +58,7 @@ def recommend(store, request, *, today: _dt.date | None = None, data=None) -> di
     weights, profile = weights_for(req)
     wn = kernel.normalise_weights([weights[c] for c in CRITERIA])
     park_industry, matches = criteria.industry_by_park(data, req)
-    warnings = [f"店内没有 {k} 类设施, 距离条件无法满足 (no {k} in the store)"
+    warnings = [f"数据中没有{vocab.label('amenity_kind', k)}类设施, 距离条件无法满足 (no {k} in the store)"
                 for k in (req.max_distance_km or {}) if k not in data.plot_dist]
 
     plots_out, excluded, why_plot = [], None, {}

@@ -12,11 +12,12 @@ from typing import Annotated, Literal
 from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, ValidationInfo,
                       field_validator, model_validator)
 
-from .. import taxonomy
+from .. import taxonomy, vocab
 from ..gazetteer import resolve_district
-from ..store.schema import AMENITY_KINDS, EIA_CATEGORIES, EIA_ZH, LAND_USES
+from ..store.schema import AMENITY_KINDS, EIA_CATEGORIES, LAND_USES
+from .profiles import CRITERIA, list_profiles  # CRITERIA: the order of the weight vector
 
-CRITERIA = ("industry", "land_fit", "cost", "transport", "utilities", "performance", "readiness")
+EIA_BY_ZH = vocab.by_zh("eia")  # 登记表 → registration …
 EIA_RANK = {name: i for i, name in enumerate(EIA_CATEGORIES)}
 
 # Land-use class a project of a family needs when the request does not say, and the classes a plot may
@@ -27,7 +28,7 @@ COMPATIBLE = {"M0": ("M0", "M1"), "M1": ("M1", "M2"), "M2": ("M2", "M3"), "M3": 
 AmenityKind = Literal[AMENITY_KINDS]  # type: ignore[valid-type]
 MAX_DISTANCE_KM = 1000
 MAX_WEIGHT = 1e6
-EiaName = Literal[EIA_CATEGORIES + tuple(EIA_ZH)]  # type: ignore[valid-type]
+EiaName = Literal[EIA_CATEGORIES + tuple(EIA_BY_ZH)]  # type: ignore[valid-type]
 
 
 # Numbers are JSON numbers: pydantic's lax mode would also take "80", true or 1e400 (→ inf).
@@ -136,13 +137,11 @@ class Requirement(BaseModel):
     @field_validator("eia")
     @classmethod
     def _eia(cls, v):
-        return EIA_ZH.get(v, v) if v is not None else v
+        return EIA_BY_ZH.get(v, v) if v is not None else v
 
     @field_validator("profile")
     @classmethod
     def _profile_known(cls, v):
-        from .profiles import list_profiles  # profiles imports this module
-
         v = v.strip() if v is not None else v
         if v is not None and v not in list_profiles():
             raise ValueError(f"unknown profile {v!r}; profiles are {', '.join(list_profiles())}")

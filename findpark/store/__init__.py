@@ -1,37 +1,62 @@
 """The spatial store. Every other module goes through :func:`open_store`; nobody else writes SQL.
 
-URLs: a file path or ``gpkg:PATH`` (GeoPackage, the embedded default). Later backends (e.g.
-``postgresql://``) are separate modules with the same methods, chosen here from the URL.
+The protocol every backend implements is :class:`findpark.store.base.Store`; errors are
+:mod:`findpark.store.errors` (no driver exception leaves this package).
+
+URLs: a file path or ``gpkg:PATH`` (GeoPackage, the embedded default, :mod:`findpark.store.gpkg`). Each backend
+is its own subpackage with an ``open_url(url)`` function, chosen here from the URL's scheme (``BACKENDS``);
+adding one (e.g. ``postgresql://`` → ``findpark.store.postgis``) is one line there.
 """
 from __future__ import annotations
 
+import importlib
 import os
 from pathlib import Path
 
-from .errors import LoadError, StoreError
-from .gpkg import Range
+from .base import Range, Store
+from .errors import DuplicateKeyError, IntegrityError, LoadError, StoreError
 from .schema import LAYERS
 
 DEFAULT_DB = Path("instance") / "findpark.gpkg"
+
+# URL scheme → backend module (relative to this package) offering ``open_url(url) -> Store``.
+BACKENDS = {"gpkg": ".gpkg"}
+_PLANNED = {"postgresql": "PostGIS", "postgres": "PostGIS"}
 
 
 def default_url() -> str:
     return os.environ.get("FINDPARK_DB") or str(DEFAULT_DB)
 
 
-def open_store(url: str | os.PathLike | None = None):
+def _scheme(url: str) -> str:
+    if "://" in url:
+        return url.split("://", 1)[0].lower()
+    head, sep, _ = url.partition(":")
+    if sep and head.lower() in BACKENDS:
+        return head.lower()
+    return "gpkg"  # a plain file path (a Windows drive letter too)
+
+
+def open_store(url: str | os.PathLike | None = None) -> Store:
     """Open (not create) a store from a URL or path. Call ``.init()`` to create the schema."""
     url = str(url) if url is not None else default_url()
-    if url.startswith(("postgresql://", "postgres://")):
-        raise StoreError("PostGIS backend is not available yet: use a GeoPackage path or gpkg: URL")
-    if "://" in url and not url.startswith("gpkg:"):
+    scheme = _scheme(url)
+    if scheme in _PLANNED and scheme not in BACKENDS:
+        raise StoreError(f"{_PLANNED[scheme]} backend is not available yet: use a GeoPackage path or gpkg: URL")
+    if scheme not in BACKENDS:
         raise StoreError(f"unsupported store URL {url!r}: use a .gpkg path or gpkg:PATH")
-    path = url[len("gpkg:"):] if url.startswith("gpkg:") else url
-    if path.startswith("//"):
-        path = path[2:]
-    from .gpkg import GeoPackageStore
-
-    return GeoPackageStore(path)
+    return importlib.import_module(BACKENDS[scheme], __name__).open_url(url)
 
 
-__all__ = ["open_store", "default_url", "LoadError", "StoreError", "LAYERS", "Range"]
+__all__ = [
+    "BACKENDS",
+    "LAYERS",
+    "DuplicateKeyError",
+    "IntegrityError",
+    "LoadError",
+    "Range",
+    "Store",
+    "StoreError",
+    "default_url",
+    "open_store",
+]

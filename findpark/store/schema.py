@@ -7,13 +7,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-LEVELS = ("national", "provincial", "municipal", "county", "small_micro")
-LAND_USES = ("M0", "M1", "M2", "M3", "W1")
-PLOT_STATUSES = ("available", "reserved", "leased", "sold")
-EIA_CATEGORIES = ("registration", "report_form", "report")  # 登记表 < 报告表 < 报告书
-EIA_ZH = {"登记表": "registration", "报告表": "report_form", "报告书": "report"}
-AMENITY_KINDS = ("airport", "rail_station", "metro_station", "highway_interchange", "port",
-                 "university", "hospital")
+from .. import vocab
+
+# The allowed codes are the vocabulary's (findpark/vocab.py), in its order.
+LEVELS = tuple(vocab.PARK_LEVELS)
+LAND_USES = tuple(vocab.LAND_USES)
+PLOT_STATUSES = tuple(vocab.PLOT_STATUSES)
+EIA_CATEGORIES = tuple(vocab.EIA)  # 登记表 < 报告表 < 报告书
+EIA_ZH = vocab.by_zh("eia")  # the Chinese names are accepted on load
+AMENITY_KINDS = tuple(vocab.AMENITY_KINDS)
 
 
 @dataclass(frozen=True)
@@ -109,3 +111,62 @@ AMENITIES = Layer("amenities", "POINT", (
 ), "Transport hubs and services")
 
 LAYERS = {layer.name: layer for layer in (PARKS, PLOTS, AMENITIES)}
+
+
+# -- attribute tables (no geometry) ---------------------------------------------------------------------
+# Declared here so every backend creates the same tables; the store imports no domain package.
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: str  # text | real | integer | bool | list (JSON text)
+    doc: str = ""
+
+    @property
+    def sql_type(self) -> str:
+        return {"text": "TEXT", "real": "REAL", "integer": "INTEGER", "bool": "INTEGER", "list": "TEXT"}[self.type]
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    columns: tuple
+    pk: tuple
+    description: str = ""
+
+    @property
+    def names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+
+# The quarterly indicators a park reports (the 五力 evaluation's input), in this order. Their labels, units
+# and directions belong to the evaluation (findpark.evaluation.schema.INDICATORS, which must list the same keys).
+QUARTERLY_INDICATORS = (
+    "tax_per_mu_wan", "output_per_mu_wan", "value_added_per_mu_wan", "new_investment_per_mu_wan",
+    "land_supplied_mu", "land_developed_mu", "vacancy_rate", "rd_share", "hightech_firms", "chain_leader_firms",
+    "leading_industry_share", "talent_per_10k", "service_facilities", "energy_per_output_tce_per_wan",
+    "investment_attracted_wan", "new_projects",
+)
+
+META = Table("meta", (Column("key", "text"), Column("value", "text")), ("key",), "store metadata")
+LOAD_LOG = Table("load_log", (Column("id", "integer"), Column("at", "text"), Column("files", "text"),
+                              Column("counts", "text"), Column("messages", "text")), ("id",),
+                 "what was loaded, when")
+PARK_QUARTERLY = Table("park_quarterly", (
+    Column("park_id", "text"), Column("quarter", "text", "YYYYQn"),
+    *(Column(k, "real") for k in QUARTERLY_INDICATORS),
+    Column("source", "text"), Column("as_of", "text"), Column("synthetic", "list"),
+), ("park_id", "quarter"), "quarterly park indicators (五力 evaluation input)")
+INQUIRIES = Table("inquiries", (
+    Column("id", "text"), Column("created_at", "text"), Column("park_id", "text"), Column("plot_id", "text"),
+    Column("company", "text"), Column("contact_name", "text"), Column("contact_phone", "text"),
+    Column("contact_email", "text"), Column("project_summary", "text"), Column("industry", "text"),
+    Column("confidential", "bool"), Column("token_sha256", "text"), Column("status", "text"),
+), ("id",), "inquiries (可询) from projects to parks")
+
+TABLES = {t.name: t for t in (META, LOAD_LOG, PARK_QUARTERLY, INQUIRIES)}
+
+# Record ids (parks, plots, inquiries) as the API and the forms accept them. Written for both regex dialects
+# that read them: ECMA-262 (the OpenAPI document, clients) and pydantic-core's Rust engine (the server).
+ID_CHARS = r"[A-Za-z0-9_.:-]{1,64}"
+ID_PATTERN = rf"^{ID_CHARS}$"

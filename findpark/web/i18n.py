@@ -24,7 +24,8 @@ from urllib.parse import urlencode
 from flask import Flask, g, has_request_context, request
 from markupsafe import Markup, escape
 
-from ..paths import REPO
+from .. import vocab
+from ..paths import STATIC_DIR
 
 LANGS = ("zh", "en")
 DEFAULT = "zh"
@@ -36,7 +37,7 @@ CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
 
 MISSING: set[str] = set()
 
-JS_DIR = REPO / "static" / "js"
+JS_DIR = STATIC_DIR / "js"
 JS_CALL = re.compile(r'\bT\("((?:[^"\\]|\\.)*)"')
 
 
@@ -112,6 +113,21 @@ def tmap(d: dict) -> dict:
     return {k: t(v) for k, v in d.items()}
 
 
+def vl(kind: str) -> dict[str, str]:
+    """code → label of one vocabulary table (``findpark.vocab``) in the page's language."""
+    return vocab.labels(kind, get_lang())
+
+
+def vocab_for(kinds) -> dict[str, dict[str, str]]:
+    """The vocabulary tables a page script needs (``js_vocab`` of the page), in the page's language."""
+    return {k: vl(k) for k in kinds}
+
+
+def label(kind: str, code: str) -> str:
+    """One code's label (``findpark.vocab``) in the page's language."""
+    return vocab.label(kind, code, get_lang())
+
+
 def js_strings(keys) -> dict[str, str]:
     """{Chinese: English} for the page scripts; empty in Chinese (the scripts then keep their own text)."""
     if get_lang() == DEFAULT:
@@ -144,4 +160,5 @@ def init_app(app: Flask) -> None:
     def _i18n():
         lang = get_lang()
         js = js_strings(js_keys("home.js", "compare.js", "recommend.js")) if lang != DEFAULT else {}
-        return {"t": t, "_": t, "tv": tv, "lang": lang, "html_lang": HTML_LANG[lang], "lang_url": lang_url, "js_i18n": js}
+        return {"t": t, "_": t, "tv": tv, "lang": lang, "html_lang": HTML_LANG[lang], "lang_url": lang_url, "js_i18n": js,
+                "label": label, "vl": vl, "vocab_for": vocab_for}

@@ -1,101 +1,29 @@
 """可询 for promotion staff: an inquiry form (per park, optionally per plot), its confirmation with the
 inquiry's token (shown once), and the staff list of every inquiry (confidential ones masked).
 
-Validation is the API's: the form is read into ``findpark.api.models.InquiryIn`` and checked against the
-store exactly as ``POST /api/v1/inquiries`` does; the record is written with the same store call and the
-token is stored only as its SHA-256 (``api.rest._hash``), so the token works with ``GET /api/v1/inquiries/{id}``.
-
-Forms carry a per-session CSRF token (Flask has none built in); the session needs ``SECRET_KEY``, which is
-taken from the config, else ``FINDPARK_SECRET_KEY``, else a random key kept in the instance folder (so every
-gunicorn worker signs sessions with the same key), else a random key for this process only.
+Validation, creation and masking are ``findpark.services.inquiries``, the same functions
+``POST /api/v1/inquiries`` calls, so the token shown here works with ``GET /api/v1/inquiries/{id}``.
+Forms carry a per-session CSRF token (``findpark.http.csrf``).
 """
 from __future__ import annotations
 
 import datetime as _dt
-import hmac
-import os
-import secrets
-from pathlib import Path
 
-from flask import Blueprint, abort, current_app, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, render_template, request, url_for
 from pydantic import ValidationError
 
-from ..api.models import InquiryIn
-from ..api.rest import _hash
-from . import get_store
-from .i18n import t
+from ..http import get_store
+from ..http.csrf import CSRF_FIELD, csrf_ok, csrf_token, rotate
+from ..services import inquiries as inq_service
+from .i18n import label, t
 
 bp = Blueprint("inquiry_page", __name__)
 
-CSRF_FIELD = "csrf_token"
-CSRF_SESSION_KEY = "findpark_csrf"
-SECRET_FILE = "secret_key"
 PAGE_SIZE = 50
 CHINA_TZ = _dt.timezone(_dt.timedelta(hours=8), "CST")
-STATUS_ZH = {"new": "新咨询", "open": "跟进中", "closed": "已结束"}
 FIELDS = ("park_id", "plot_id", "company", "contact_name", "contact_phone", "contact_email", "project_summary",
           "industry")
 OPTIONAL = ("plot_id", "contact_phone", "contact_email", "industry")
-
-
-# -- secret key and CSRF ---------------------------------------------------------------------------------
-def _persistent_secret(instance: Path) -> bytes | None:
-    """A random key kept in instance/secret_key (0600), created once; None if the folder is not writable."""
-    path = instance / SECRET_FILE
-    try:
-        key = path.read_bytes()
-        if len(key) >= 32:
-            return key
-    except OSError:
-        pass
-    try:
-        instance.mkdir(parents=True, exist_ok=True)
-        tmp = instance / f".{SECRET_FILE}.{os.getpid()}.{secrets.token_hex(4)}"
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "wb") as f:
-            f.write(os.urandom(32))
-        try:
-            os.link(tmp, path)  # atomic and never overwrites: concurrent workers all end up with one key
-        except FileExistsError:
-            pass
-        finally:
-            tmp.unlink(missing_ok=True)
-        key = path.read_bytes()
-        return key if len(key) >= 32 else None
-    except OSError:
-        return None
-
-
-@bp.record_once
-def _secret_key(state) -> None:
-    app = state.app
-    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
-    if app.config.get("SECRET_KEY"):
-        return
-    env = os.environ.get("FINDPARK_SECRET_KEY")
-    if env:
-        app.config["SECRET_KEY"] = env
-        return
-    key = None if app.testing else _persistent_secret(Path(app.instance_path))
-    if key is None:
-        if not app.testing:
-            app.logger.warning("SECRET_KEY: instance folder not writable; using a per-process random key "
-                               "(set FINDPARK_SECRET_KEY when running several workers)")
-        key = os.urandom(32)
-    app.config["SECRET_KEY"] = key
-
-
-def csrf_token() -> str:
-    tok = session.get(CSRF_SESSION_KEY)
-    if not tok:
-        tok = session[CSRF_SESSION_KEY] = secrets.token_urlsafe(32)
-    return tok
-
-
-def csrf_ok() -> bool:
-    sent = request.form.get(CSRF_FIELD, "")
-    tok = session.get(CSRF_SESSION_KEY)
-    return bool(tok and sent) and hmac.compare_digest(sent.encode("utf-8"), tok.encode("utf-8"))
 
 
 # -- validation (the API's model), creation (the API's store calls) --------------------------------------
@@ -124,13 +52,13 @@ def form_payload(form, pid: str | None) -> dict:
     return data
 
 
-def validate_inquiry(store, data: dict) -> tuple[InquiryIn | None, dict[str, str]]:
+def validate_inquiry(store, data: dict) -> tuple[inq_service.InquiryIn | None, dict[str, str]]:
     """(the inquiry, {}) or (None, {field: Chinese message}): InquiryIn, then the park and plot must exist
     (the checks of POST /api/v1/inquiries; here all of them run, so the form shows every problem at once)."""
     errors: dict[str, str] = {}
     inq = None
     try:
-        inq = InquiryIn.model_validate(data)
+        inq = inq_service.InquiryIn.model_validate(data)
     except ValidationError as exc:
         for e in exc.errors():
             field = str(e["loc"][0]) if e["loc"] else ""
@@ -140,22 +68,15 @@ def validate_inquiry(store, data: dict) -> tuple[InquiryIn | None, dict[str, str
             else:
                 errors.setdefault(field, t(FIELD_MESSAGES[field]) if field in FIELD_MESSAGES else e["msg"])
     park_id, plot_id = (inq.park_id, inq.plot_id) if inq else (data.get("park_id"), data.get("plot_id"))
-    if "park_id" not in errors and store.get("parks", park_id) is None:
-        errors["park_id"] = t("没有编号为 {park_id} 的园区", park_id=park_id)
-    if plot_id is not None and "plot_id" not in errors and "park_id" not in errors:
-        plot = store.get("plots", plot_id)
-        if plot is None or plot["park_id"] != park_id:
+    if "park_id" not in errors:
+        if plot_id is not None and "plot_id" in errors:
+            plot_id = None
+        refused = inq_service.check_references(store, park_id, plot_id)
+        if "park_id" in refused:
+            errors["park_id"] = t("没有编号为 {park_id} 的园区", park_id=park_id)
+        elif "plot_id" in refused:
             errors["plot_id"] = t("园区 {park_id} 没有地块 {plot_id}", park_id=park_id, plot_id=plot_id)
     return (None, errors) if errors else (inq, {})
-
-
-def create_inquiry(store, inq: InquiryIn) -> tuple[dict, str]:
-    """Write the inquiry as POST /api/v1/inquiries does: (the stored record without its hash, the token)."""
-    token = secrets.token_urlsafe(24)
-    rec = store.add_inquiry({**inq.model_dump(), "id": secrets.token_hex(8),
-                             "created_at": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
-                             "token_sha256": _hash(token), "status": "new"})
-    return {k: v for k, v in rec.items() if k != "token_sha256"}, token
 
 
 # -- pages -----------------------------------------------------------------------------------------------
@@ -209,8 +130,8 @@ def inquire(pid: str | None = None):
     inq, errors = validate_inquiry(store, form_payload(request.form, pid))
     if errors:
         return _form(store, pid, values, errors, 400, form_error=t("有 {n} 处需要修改，未提交。", n=len(errors)))
-    rec, token = create_inquiry(store, inq)
-    session.pop(CSRF_SESSION_KEY, None)  # a reload of this page cannot submit the same inquiry twice
+    rec, token = inq_service.create(store, inq)
+    rotate()  # a reload of this page cannot submit the same inquiry twice
     park = store.get("parks", rec["park_id"])
     resp = current_app.make_response((render_template(
         "inquiry.html", done=rec, token=token, park=park, fixed_park=True, values={}, errors={}, form_error=None,
@@ -243,14 +164,8 @@ def inquiries():
     rows, total = store.list_inquiries(confidential=None, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
     names = _park_names(store)
     items = []
-    for r in rows:
-        hidden = r["confidential"]
-        items.append({"id": r["id"], "time": _local_time(r["created_at"]), "park_id": r["park_id"],
-                      "park_name": names.get(r["park_id"], r["park_id"]), "plot_id": r["plot_id"],
-                      "company": None if hidden else r["company"], "contact_name": None if hidden else r["contact_name"],
-                      "contact_phone": None if hidden else r["contact_phone"],
-                      "contact_email": None if hidden else r["contact_email"], "confidential": hidden,
-                      "industry": r["industry"], "project_summary": r["project_summary"],
-                      "status": t(STATUS_ZH.get(r["status"], r["status"]))})
+    for r in map(inq_service.masked, rows):
+        items.append({**r, "time": _local_time(r["created_at"]), "park_name": names.get(r["park_id"], r["park_id"]),
+                      "status": label("inquiry_status", r["status"])})
     n_pages = max(1, -(-total // PAGE_SIZE))
     return render_template("inquiries.html", items=items, total=total, page=page, n_pages=n_pages)

@@ -3,17 +3,14 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, render_template, request, url_for
 
-from .. import parkinfo
-from ..search import filter_parks
-from . import get_store
-from .i18n import t, tmap
-from .maps import park_map, parks_map, render_parts
+from .. import vocab
+from ..services import parkinfo
+from ..http import get_store
+from ..services.parks import ParkFilter, search
+from .i18n import t, vl
+from .maps import PARK_COLOURS, STATUS_COLOURS, park_map, parks_map, render_parts
 
 bp = Blueprint("pages", __name__)
-
-LEVEL_ZH = {"national": "国家级", "provincial": "省级", "municipal": "市级", "county": "县级", "small_micro": "小微园"}
-STATUS_ZH = {"available": "可供", "reserved": "预留", "leased": "已租", "sold": "已售"}
-EIA_ZH = {"registration": "登记表", "report_form": "报告表", "report": "报告书"}
 
 
 # Numeric filters of the home page: query arg → (label, park value, comparison). Semantics as in the API
@@ -33,7 +30,7 @@ def parse_filters(args) -> tuple[dict, list[str]]:
          "district": args.get("district", "").strip() or None,
          "level": args.get("level", "").strip() or None}
     errors = []
-    if f["level"] and f["level"] not in LEVEL_ZH:
+    if f["level"] and f["level"] not in vocab.PARK_LEVELS:
         errors.append(t("级别「{level}」未知, 已忽略", level=f["level"]))
         f["level"] = None
     for key, label in NUMERIC_FILTERS.items():
@@ -55,17 +52,11 @@ def parse_filters(args) -> tuple[dict, list[str]]:
     return f, errors
 
 
-def apply_filters(parks: list[dict], f: dict, available: dict) -> list[dict]:
-    out = filter_parks(parks, industry=f["industry"], district=f["district"], level=f["level"])
-    if f["land_min"] is not None:
-        out = [p for p in out if available.get(p["id"], 0.0) >= f["land_min"]]
-    if f["land_max"] is not None:
-        out = [p for p in out if available.get(p["id"], 0.0) <= f["land_max"]]
-    if f["max_price"] is not None:
-        out = [p for p in out if p.get("land_price_wan_per_mu") is not None and p["land_price_wan_per_mu"] <= f["max_price"]]
-    if f["min_vacant"] is not None:
-        out = [p for p in out if (p.get("vacant_factory_m2") or 0) >= f["min_vacant"]]
-    return out
+def park_filter(f: dict) -> ParkFilter:
+    """The page's filters as the one park search (the API's ``GET /api/v1/parks`` uses the same)."""
+    return ParkFilter(industry=f["industry"], district=f["district"], level=f["level"],
+                      min_available_mu=f["land_min"], max_available_mu=f["land_max"], max_price=f["max_price"],
+                      min_vacant_m2=f["min_vacant"])
 
 
 def _choices(parks: list[dict]) -> dict:
@@ -86,16 +77,16 @@ def index():
     """可查: the parks on a map and in a list, filtered on the server; static/js/home.js keeps the two in sync."""
     store = get_store()
     f, errors = parse_filters(request.args)
-    all_parks = store.read("parks")
-    summaries = parkinfo.plot_summaries(store)
+    all_parks = parkinfo.parks(store)
+    parks, summaries = search(store, park_filter(f))
     available = {pid: s["available_mu"] for pid, s in summaries.items()}
-    parks = apply_filters(all_parks, f, available)
     m = parks_map(parks, lambda fn: url_for("static", filename=fn), current_app.config.get("BASEMAP"))
     active = any(v is not None for v in f.values())
     return render_template("index.html", parks=parks, available=available, map=render_parts(m),
-                           level_zh=tmap(LEVEL_ZH), industry=f["industry"] or "", district=f["district"] or "",
+                           level_zh=vl("park_level"), industry=f["industry"] or "", district=f["district"] or "",
                            filters=f, form={k: _fmt(f[k]) for k in NUMERIC_FILTERS}, errors=errors, active=active,
-                           choices=_choices(all_parks), n_total=len(all_parks), evaluation=_evaluation(store))
+                           choices=_choices(all_parks), n_total=len(all_parks), evaluation=_evaluation(store),
+                           park_colours=PARK_COLOURS, status_colours=STATUS_COLOURS, js_vocab=("plot_status",))
 
 
 def _evaluation(store):
@@ -122,11 +113,12 @@ def park(pid):
     mine = ev.by_park().get(pid) if ev else None
     history = park_history(store, pid) if ev else []
     m = park_map(p, plots, lambda f: url_for("static", filename=f), current_app.config.get("BASEMAP"))
-    return render_template("park.html", park=p, plots=plots, map=render_parts(m), level_zh=tmap(LEVEL_ZH),
+    return render_template("park.html", park=p, plots=plots, map=render_parts(m), level_zh=vl("park_level"),
                            indicators=parkinfo.indicators(p), summary=parkinfo.summary(store, pid),
                            evaluation=ev, mine=mine, history=history, dimensions=list(DIMENSIONS),
-                           spark=_sparkline([h["index"] for h in history]), status_zh=tmap(STATUS_ZH),
-                           eia_zh=tmap(EIA_ZH))
+                           spark=_sparkline([h["index"] for h in history]), status_zh=vl("plot_status"),
+                           status_colours=STATUS_COLOURS,
+                           eia_zh=vl("eia"))
 
 
 def _sparkline(values, width=240, height=48) -> str:

@@ -20,47 +20,35 @@ from flask import Blueprint, current_app, jsonify, render_template, request, url
 from pydantic import ValidationError
 from werkzeug.datastructures import MultiDict
 
-from .. import taxonomy
+from .. import taxonomy, vocab
 from ..gazetteer import counties
-from ..paths import REPO
+from ..http import get_store
+from ..http.problems import invalid_params, problem_response
+from ..paths import EXAMPLES_DIR
 from ..siting import Requirement
 from ..siting.profiles import list_profiles
 from ..siting.recommend import recommend as run_recommend
 from ..siting.requirement import CRITERIA
-from ..store.schema import EIA_ZH
-from . import get_store
-from .i18n import t, tmap
+from .i18n import label, t, vl
 
 bp = Blueprint("recommend_page", __name__)
 
-CRITERIA_ZH = {"industry": "产业匹配", "land_fit": "用地契合", "cost": "成本", "transport": "交通",
-               "utilities": "水电配套", "performance": "园区绩效", "readiness": "供地时效"}
 # Okabe-Ito: distinguishable for colour-blind readers
 CRITERIA_COLOURS = {"industry": "#0072B2", "land_fit": "#E69F00", "cost": "#009E73", "transport": "#56B4E9",
                     "utilities": "#CC79A7", "performance": "#D55E00", "readiness": "#F0E442"}
-AMENITY_ZH = {"airport": "机场", "rail_station": "火车站", "metro_station": "地铁站",
-              "highway_interchange": "高速出入口", "port": "港口", "university": "高校", "hospital": "医院"}
 DISTANCE_KINDS = ("airport", "rail_station", "metro_station")
-EXCLUDE_ZH = {"status_unavailable": "非可供状态", "area_too_small": "面积过小", "area_too_large": "面积过大",
-              "investment_intensity": "投资强度不达标", "tax_per_mu": "亩均税收不达标", "power": "电力不足",
-              "water": "供水不足", "eia": "环评类别不允许", "land_use": "用地性质不符", "price": "地价超预算",
-              "district": "不在所选地区", "floor_space": "空置厂房不足",
-              **{f"distance_{k}": f"距{v}过远" for k, v in AMENITY_ZH.items()}}
-UNIT_ZH = {"plots": "个地块", "parks": "个园区"}
-VIA_ZH = {"plot": "地块", "floor_space": "标准厂房"}
-EIA_OPTIONS = (("registration", "登记表"), ("report_form", "报告表"), ("report", "报告书"))
-LAND_USE_OPTIONS = (("M0", "M0 新型产业用地 (研发)"), ("M1", "M1 一类工业用地"), ("M2", "M2 二类工业用地"),
-                    ("M3", "M3 三类工业用地"), ("W1", "W1 物流仓储用地"))
 NUMBER_FIELDS = ("land_mu_min", "land_mu_max", "floor_m2", "investment_wan", "annual_tax_wan", "power_kva",
                  "water_t_day", "max_price_wan_per_mu")
-FIELD_ZH = {"name": "项目名称", "industry": "所属行业", "land_mu_min": "用地面积下限", "land_mu_max": "用地面积上限",
-            "floor_m2": "厂房面积", "investment_wan": "总投资", "annual_tax_wan": "年税收", "power_kva": "用电负荷",
-            "water_t_day": "用水量", "eia": "环评类别", "land_use": "用地性质", "max_price_wan_per_mu": "地价上限",
-            "districts": "意向地区", "profile": "权重方案", "top_k": "返回条数", "request": "用地需求",
-            **{f"max_distance_km.{k}": f"距{v}上限" for k, v in AMENITY_ZH.items()},
-            **{f"weights.{c}": f"权重·{v}" for c, v in CRITERIA_ZH.items()}}
+FORM_FIELDS = (("name", "industry") + NUMBER_FIELDS + ("eia", "land_use", "districts", "profile", "top_k", "request")
+               + tuple(f"max_distance_km.{k}" for k in vocab.AMENITY_KINDS) + tuple(f"weights.{c}" for c in CRITERIA))
 EXPORTS = {"pdf": "/export/recommendation.pdf", "xlsx": "/export/recommendation.xlsx"}
 COMPARE_URL = "/compare"
+
+
+def field_labels() -> dict[str, str]:
+    """Every form field's label (``findpark.vocab``), in the page's language."""
+    return {f: label("request_field", f) for f in FORM_FIELDS}
+
 
 # The API's validation messages (English, from pydantic) → Chinese. Patterns are plain regexes that mean
 # the same in Python and JavaScript; ``{1}``… in the template are the groups. Unmatched text is shown as is.
@@ -129,7 +117,10 @@ def district_groups() -> list[dict]:
 
 
 def example_request() -> dict:
-    return json.loads((REPO / "examples" / "auto_parts.json").read_text("utf-8"))
+    return json.loads((EXAMPLES_DIR / "auto_parts.json").read_text("utf-8"))
+
+
+EIA_CODES = vocab.by_zh("eia")  # the API accepts 报告表 for report_form
 
 
 def request_to_values(req: dict) -> MultiDict:
@@ -143,7 +134,7 @@ def request_to_values(req: dict) -> MultiDict:
             for d in v or []:
                 out.add("districts", str(d))
         elif k == "eia":
-            out["eia"] = EIA_ZH.get(v, v)
+            out["eia"] = EIA_CODES.get(v, v)
         else:
             out[k] = _fmt(v)
     return out
@@ -202,13 +193,13 @@ def form_to_request(form) -> tuple[dict, list[dict]]:
 def page_config() -> dict:
     profiles = list_profiles()
     return {
-        "criteria": list(CRITERIA), "criteria_zh": tmap(CRITERIA_ZH), "colours": CRITERIA_COLOURS,
-        "exclude_zh": tmap(EXCLUDE_ZH), "amenity_zh": tmap(AMENITY_ZH), "unit_zh": tmap(UNIT_ZH),
-        "via_zh": tmap(VIA_ZH), "field_zh": tmap(FIELD_ZH),
+        "criteria": list(CRITERIA), "criteria_zh": vl("criterion"), "colours": CRITERIA_COLOURS,
+        "exclude_zh": vl("exclusion"), "amenity_zh": vl("amenity_kind"), "unit_zh": vl("unit"),
+        "via_zh": vl("via"), "field_zh": field_labels(), "eia_codes": EIA_CODES,
         "reason_zh": [(pattern, t(template)) for pattern, template in REASON_ZH],
         "profiles": {name: p["weights"] for name, p in profiles.items()},
         "example": example_request(),
-        "urls": {"recommend": url_for("api.recommend_"), "profiles": url_for("api.profiles"),
+        "urls": {"recommend": url_for("recommend_page.recommend"), "profiles": url_for("api.profiles"),
                  "industries": url_for("recommend_page.industries"),
                  "outlines": url_for("recommend_page.outlines"),
                  "park": url_for("pages.park", pid="__ID__"), "compare": COMPARE_URL, "export": EXPORTS},
@@ -230,23 +221,33 @@ def _slider_values(values: MultiDict) -> dict:
     return out
 
 
+def _wants_json() -> bool:
+    return request.accept_mimetypes.best_match(["text/html", "application/json"]) == "application/json"
+
+
 @bp.route("/recommend", methods=["GET", "POST"])
 def recommend():
-    """The page; a POST (the form without JavaScript) also renders the ranking server-side."""
-    result, errors = None, {}
+    """The page. A POST of the form is read by ``form_to_request`` (the one parser of the form: the page's
+    script posts the same form) and ranked; the answer is the page (no JavaScript) or, for a script that asks
+    for JSON, ``{"requirement": the request JSON, "result": the ranking}`` / a 422 problem whose
+    ``invalid-params`` name the form fields."""
+    result, errors, invalid = None, {}, []
     if request.method == "POST":
         values = request.form
-        body, bad = form_to_request(values)
-        invalid = bad
-        if not bad:
+        body, invalid = form_to_request(values)
+        if not invalid:
             try:
                 req = Requirement.model_validate(body)
             except ValidationError as exc:
-                from ..api.problems import invalid_params
-
                 invalid = invalid_params(exc)
             else:
                 result = run_recommend(get_store(), req)
+        if _wants_json():
+            if invalid:
+                fields = [{"name": field_for(e["name"], e["reason"]), "reason": e["reason"]} for e in invalid]
+                return problem_response(422, "Invalid request body", f"{len(fields)} invalid field(s) in the form",
+                                        fields)
+            return jsonify({"requirement": body, "result": result})
         for e in invalid:
             f = field_for(e["name"], e["reason"])
             errors[f] = (errors[f] + "; " if f in errors else "") + translate_reason(e["reason"])
@@ -258,10 +259,10 @@ def recommend():
     return render_template(
         "recommend.html", values=values, errors=errors, result=result, config_json=page_config(),
         labels=sorted(taxonomy.labels()), groups=district_groups(), profiles=list_profiles(),
-        criteria=CRITERIA, criteria_zh=tmap(CRITERIA_ZH), colours=CRITERIA_COLOURS, sliders=_slider_values(values),
-        eia_options=[(v, t(zh)) for v, zh in EIA_OPTIONS], land_use_options=[(v, t(zh)) for v, zh in LAND_USE_OPTIONS],
-        distance_kinds=DISTANCE_KINDS, amenity_zh=tmap(AMENITY_ZH), exclude_zh=tmap(EXCLUDE_ZH), unit_zh=tmap(UNIT_ZH),
-        via_zh=tmap(VIA_ZH), field_zh=tmap(FIELD_ZH),
+        criteria=CRITERIA, criteria_zh=vl("criterion"), colours=CRITERIA_COLOURS, sliders=_slider_values(values),
+        eia_options=list(vl("eia").items()), land_use_options=list(vl("land_use").items()),
+        distance_kinds=DISTANCE_KINDS, amenity_zh=vl("amenity_kind"), exclude_zh=vl("exclusion"), unit_zh=vl("unit"),
+        via_zh=vl("via"), field_zh=field_labels(),
     ), status
 
 

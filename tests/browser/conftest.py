@@ -67,7 +67,7 @@ def serve_app(app):
 @pytest.fixture(scope="session")
 def web_server(bundled_db, tmp_path_factory):
     """Base URL of findpark served from a thread (werkzeug, threaded) on loopback."""
-    from findpark.web import create_app
+    from findpark.app import create_app
 
     db = copy_store(bundled_db, tmp_path_factory.mktemp("browser") / "browser.gpkg")
     with serve_app(create_app({"DB": str(db), "TESTING": True, "TILES": None})) as url:

@@ -49,13 +49,14 @@ def _submit_example(page, lang: str = "zh"):
     page.click("#example-btn")  # fills the form in place (JS), no navigation
     assert page.input_value("#f-industry") == "汽车零部件"
     assert page.input_value("#f-land_mu_min") == "80" and page.input_value("#f-land_mu_max") == "120"
-    with page.expect_response(lambda r: r.url.endswith("/api/v1/recommend") and r.request.method == "POST") as resp:
+    # the script posts the form to the page (the server reads it) and gets the request and the API's ranking
+    with page.expect_response(lambda r: r.url.split("?")[0].endswith("/recommend") and r.request.method == "POST") as resp:
         page.click("#submit-btn")
-    assert resp.value.status == 200
+    assert resp.value.status == 200 and resp.value.json()["requirement"]["land_mu_min"] == 80
     page.wait_for_selector("#ranked-plots li.result")
     done = "Done:" if lang == "en" else "匹配完成"
     page.wait_for_function(f"document.getElementById('rec-status').textContent.startsWith('{done}')")
-    return resp.value.json()
+    return resp.value.json()["result"]
 
 
 def test_recommend_in_english(page, shot):
@@ -127,16 +128,17 @@ def test_recommend_rank_map_rerank_export_compare(page, shot):
     url = page.url
     navigations = []
     page.on("framenavigated", lambda f: navigations.append(f.url) if f == page.main_frame else None)
-    with page.expect_response(lambda r: r.url.endswith("/api/v1/recommend")) as rerank:
+    with page.expect_response(lambda r: r.url.split("?")[0].endswith("/recommend") and r.request.method == "POST") as rerank:
         page.focus("#f-weights-readiness")
         page.keyboard.press("End")  # a real input event, as when dragging to the end
-    assert rerank.value.request.post_data_json["weights"]["readiness"] == 100
-    assert "profile" not in rerank.value.request.post_data_json
+    sent = rerank.value.json()["requirement"]  # what the server read from the posted form
+    assert sent["weights"]["readiness"] == 100
+    assert "profile" not in sent
     page.wait_for_function("document.getElementById('rec-status').textContent.startsWith('已按新权重重新排序')")
     assert page.input_value("#f-profile") == ""
     new_plots, new_parks = _ids(page, "plot"), _ids(page, "park")
     assert (new_plots, new_parks) != (plots, parks), "moving the readiness slider did not change the order"
-    assert new_plots == [p["plot_id"] for p in rerank.value.json()["plots"]]
+    assert new_plots == [p["plot_id"] for p in rerank.value.json()["result"]["plots"]]
     assert page.locator("li.result .move").count() >= 1  # ▲/▼ badges for the moves
     assert page.evaluate(f"{MARKER}") == "alive" and navigations == [] and page.url == url
     shot(page, "recommend_reranked")

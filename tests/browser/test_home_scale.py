@@ -54,7 +54,7 @@ def scale_db(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def web_server(scale_db):
     """Overrides the session's server for this module: findpark on the generated store (werkzeug, threaded)."""
-    from findpark.web import create_app
+    from findpark.app import create_app
 
     with serve_app(create_app({"DB": str(scale_db), "TESTING": True, "TILES": None})) as url:
         yield url

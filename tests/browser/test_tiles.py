@@ -102,7 +102,7 @@ def tile_server(park_ring):
 
 
 def _app(bundled_db, tmp_path_factory, tiles_url: str, datum: str):
-    from findpark.web import create_app
+    from findpark.app import create_app
     from tests.conftest import copy_store
 
     db = copy_store(bundled_db, tmp_path_factory.mktemp(f"tiles-{datum}") / "tiles.gpkg")

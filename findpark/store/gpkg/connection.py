@@ -1,0 +1,124 @@
+"""Connections of the GeoPackage store: one read connection per thread, one write connection behind a lock.
+
+WAL, ``synchronous=NORMAL`` and a busy timeout let readers and the writer work at once; every write is one
+``BEGIN IMMEDIATE`` transaction. A snapshot is a read transaction (``BEGIN`` … ``COMMIT``) on the thread's
+read connection. sqlite3 errors are translated into the store's own errors here (:func:`translated`).
+"""
+from __future__ import annotations
+
+import contextlib
+import functools
+import sqlite3
+import threading
+from pathlib import Path
+
+from ..base import SnapshotMixin
+from ..errors import DuplicateKeyError, IntegrityError, StoreError
+from . import binary
+
+
+@contextlib.contextmanager
+def translated():
+    """sqlite3 exceptions → :mod:`findpark.store.errors` (the driver's own never leave the store)."""
+    try:
+        yield
+    except sqlite3.IntegrityError as exc:
+        msg = str(exc)
+        if msg.startswith("UNIQUE constraint failed") or "PRIMARY KEY" in msg:
+            raise DuplicateKeyError(msg) from exc
+        raise IntegrityError(msg) from exc
+    except sqlite3.Error as exc:
+        raise StoreError(str(exc)) from exc
+
+
+def driver_errors(fn):
+    """Decorator: run ``fn`` under :func:`translated`."""
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        with translated():
+            return fn(*args, **kwargs)
+    return wrapper
+
+
+class Connections(SnapshotMixin):
+    """Connection handling shared by the GeoPackage store's parts (layers, attribute tables)."""
+
+    def __init__(self, path):
+        self._path = Path(path)
+        self._local = threading.local()
+        self._write_lock = threading.RLock()
+        self._writer: sqlite3.Connection | None = None
+        self._all_conns: list[sqlite3.Connection] = []
+
+    def _connect(self) -> sqlite3.Connection:
+        self._path.parent.mkdir(parents=True, exist_ok=True)
+        with translated():
+            conn = sqlite3.connect(self._path, timeout=10, isolation_level=None, check_same_thread=False)
+            try:
+                conn.execute("PRAGMA busy_timeout = 10000")
+                conn.execute("PRAGMA journal_mode = WAL")
+                conn.execute("PRAGMA synchronous = NORMAL")
+            except BaseException:
+                conn.close()
+                raise
+        binary.register_functions(conn)
+        self._all_conns.append(conn)
+        return conn
+
+    def _reader(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = self._local.conn = self._connect()
+        return conn
+
+    def close(self) -> None:
+        """Close every connection (the store reconnects when used again)."""
+        for conn in self._all_conns:
+            with contextlib.suppress(Exception):
+                conn.close()
+        self._all_conns.clear()
+        self._local = threading.local()
+        self._writer = None
+
+    # -- writing ---------------------------------------------------------------------------------------------
+    @contextlib.contextmanager
+    def transaction(self):
+        """The single write path: one writer at a time, ``BEGIN IMMEDIATE`` … ``COMMIT`` or rollback.
+        Inside a snapshot of this thread, the snapshot moves on after the commit (read your own writes)."""
+        with translated(), self._write_lock:
+            if self._writer is None:
+                self._writer = self._connect()
+            conn = self._writer
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+            else:
+                conn.execute("COMMIT")
+        if self._snapshot_depth():
+            self._end_snapshot()
+            self._begin_snapshot()
+
+    # -- snapshots (see SnapshotMixin.snapshot) --------------------------------------------------------------
+    def _snapshot_depth(self) -> int:
+        return getattr(self._local, "depth", 0)
+
+    def _set_snapshot_depth(self, depth: int) -> None:
+        self._local.depth = depth
+
+    def _begin_snapshot(self) -> None:
+        conn = self._reader()
+        with translated():
+            conn.execute("BEGIN")
+            # A deferred BEGIN takes its read mark at the first read: take it now, so the snapshot is the
+            # state at entry (sqlite_master exists in every database, initialised or not).
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+
+    def _end_snapshot(self) -> None:
+        conn = getattr(self._local, "conn", None)
+        if conn is not None and conn.in_transaction:
+            with translated():
+                conn.execute("COMMIT")

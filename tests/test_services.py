@@ -1,0 +1,105 @@
+"""Services shared by the pages and the API (one validation, one creation, one search), and the composition
+root (the app factory opens the store but never writes it)."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from pydantic import ValidationError
+
+from findpark.app import create_app
+from findpark.services import inquiries
+from findpark.services.parks import ParkFilter, search
+from findpark.store import StoreError, open_store
+
+from tests.conftest import copy_store
+
+GOOD = {"park_id": "G331018", "company": "某公司", "contact_name": "王经理", "contact_phone": "0571-88880000",
+        "project_summary": "电驱动总成项目"}
+
+
+@pytest.fixture()
+def store(bundled_db, tmp_path):
+    s = open_store(copy_store(bundled_db, tmp_path / "copy.gpkg"))
+    yield s
+    s.close()
+
+
+def test_inquiry_validation_names_every_problem(store):
+    assert inquiries.validate(store, GOOD).park_id == "G331018"
+    with pytest.raises(ValidationError) as exc:
+        inquiries.validate(store, {**GOOD, "contact_phone": None})  # neither phone nor e-mail
+    assert "contact_phone or contact_email" in str(exc.value)
+    with pytest.raises(inquiries.InquiryRefused) as refused:
+        inquiries.validate(store, {**GOOD, "park_id": "G000000", "plot_id": "G331018-001"})
+    assert refused.value.problems["park_id"] == ("unknown_park", "G000000")
+    assert refused.value.problems["plot_id"] == ("unknown_plot", "G331018-001")  # not a plot of G000000
+    other = store.read("plots", where={"park_id": "G331019"}, limit=1)[0]["id"]
+    with pytest.raises(inquiries.InquiryRefused) as refused:
+        inquiries.validate(store, {**GOOD, "plot_id": other})
+    assert list(refused.value.problems) == ["plot_id"]
+
+
+def test_inquiry_created_once_with_hashed_token_and_masked_in_lists(store):
+    version = store.data_version
+    rec, token = inquiries.create(store, inquiries.validate(store, {**GOOD, "confidential": True}))
+    assert "token_sha256" not in rec and re.fullmatch(r"[0-9a-f]{16}", rec["id"])
+    stored = store.get_inquiry(rec["id"])
+    assert stored["token_sha256"] != token and inquiries.token_matches(stored, token)
+    assert not inquiries.token_matches(stored, token + "x")
+    masked = inquiries.masked(stored)
+    assert all(masked[k] is None for k in ("company", "contact_name", "contact_phone", "contact_email"))
+    assert masked["project_summary"] == GOOD["project_summary"] and "token_sha256" not in masked
+    assert set(inquiries.public(stored)) == set(inquiries.PUBLIC_FIELDS)
+    assert not set(inquiries.PUBLIC_FIELDS) & {"contact_name", "contact_phone", "contact_email"}
+    assert store.data_version == version  # inquiries are not park data: siting caches stay valid
+
+
+def test_park_search_is_the_same_for_page_and_api(app, client, bundled_store):
+    """One filter: the home page's list and GET /api/v1/parks answer the same parks for the same conditions."""
+    parks, summaries = search(bundled_store, ParkFilter(industry="汽车零部件", min_available_mu=100))
+    assert parks and all(summaries[p["id"]]["available_mu"] >= 100 for p in parks)
+    api = client.get("/api/v1/parks?industry=汽车零部件&min_available_mu=100&limit=500").get_json()
+    assert [p["id"] for p in api["parks"]] == [p["id"] for p in parks]
+    page = client.get("/?industry=汽车零部件&land_min=100").get_data(as_text=True)
+    listed = re.findall(r'<tr data-park="([^"]+)"', page)
+    assert listed == [p["id"] for p in parks]
+
+
+def test_app_factory_does_not_write_the_store(tmp_path, bundled_db):
+    missing = tmp_path / "none.gpkg"
+    with pytest.raises(StoreError, match="findpark load"):
+        create_app({"DB": str(missing), "TESTING": True, "TILES": None})
+    assert not missing.exists()
+    db = copy_store(bundled_db, tmp_path / "c.gpkg")
+    before = db.read_bytes()
+    app = create_app({"DB": str(db), "TESTING": True, "TILES": None})
+    assert app.test_client().get("/api/v1/health").status_code == 200
+    app.extensions["findpark_store"].close()
+    assert db.read_bytes() == before
+
+
+def test_a_request_reads_one_snapshot(tmp_path, bundled_db):
+    """Reads that make up one response share one read transaction: a writer committing in the middle of a
+    request is not seen by that request (the next request sees it)."""
+    import threading
+
+    db = copy_store(bundled_db, tmp_path / "snap.gpkg")
+    app = create_app({"DB": str(db), "TESTING": True, "TILES": None})
+    store = app.extensions["findpark_store"]
+    seen = {}
+
+    @app.get("/_test/two-reads")
+    def two_reads():
+        first = (store.data_version, store.count("plots"))
+        writer = threading.Thread(target=lambda: store.delete("plots", [store.read("plots", limit=1)[0]["id"]]))
+        writer.start()
+        writer.join()
+        seen["after_write"] = True
+        return {"first": first, "second": (store.data_version, store.count("plots"))}
+
+    got = app.test_client().get("/_test/two-reads").get_json()
+    assert seen["after_write"] and got["first"] == got["second"]
+    after = app.test_client().get("/api/v1/health").get_json()
+    assert after["data_version"] == got["first"][0] + 1 and after["counts"]["plots"] == got["first"][1] - 1
+    store.close()
