@@ -12,7 +12,7 @@ inquiries, which are not geodata). ``snapshot()`` makes the reads of one request
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 
@@ -131,6 +131,29 @@ class Store(Protocol):
     def list_inquiries(self, *, confidential: bool | None = None, park_id: str | None = None,
                        limit: int = 100, offset: int = 0) -> tuple[list[dict], int]:
         """(page of inquiries newest first, total matching). ``confidential``: None = all, else only that kind."""
+
+    # -- attribute tables, generically (users, tokens, audit log, inquiry events …) ----------------------------
+    # ``table`` is a name in ``schema.TABLES``; ``where`` as for layers (equality, membership, Range; None
+    # matches NULL); ``bool`` columns come back as bools and ``list`` columns as lists.
+    def atomic(self) -> contextlib.AbstractContextManager[None]:
+        """Every write of this thread inside it (rows, inquiries, layers) commits together or not at all."""
+
+    def insert_row(self, table: str, row: dict) -> dict:
+        """Insert one row and return it as stored; an existing key raises :class:`DuplicateKeyError`."""
+
+    def update_rows(self, table: str, where: dict, changes: dict) -> int:
+        """Set ``changes`` on the rows matching ``where``; the number changed."""
+
+    def delete_rows(self, table: str, where: dict) -> int:
+        """Delete the rows matching ``where`` (an empty ``where`` is refused with ValueError); the number gone."""
+
+    def select_rows(self, table: str, *, where: dict | None = None, order_by: Sequence[str] = (),
+                    limit: int | None = None, offset: int = 0) -> list[dict]:
+        """Rows matching ``where``, ordered by ``order_by`` (column names, ``-name`` for descending; the key
+        last, so the order is total)."""
+
+    def count_rows(self, table: str, *, where: dict | None = None) -> int:
+        """How many rows match ``where``."""
 
     # -- maintenance ---------------------------------------------------------------------------------------------
     def backup(self, dest) -> None:

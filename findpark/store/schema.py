@@ -133,6 +133,7 @@ class Table:
     columns: tuple
     pk: tuple
     description: str = ""
+    indexes: tuple = ()  # column tuples to index
 
     @property
     def names(self) -> list[str]:
@@ -162,9 +163,32 @@ INQUIRIES = Table("inquiries", (
     Column("company", "text"), Column("contact_name", "text"), Column("contact_phone", "text"),
     Column("contact_email", "text"), Column("project_summary", "text"), Column("industry", "text"),
     Column("confidential", "bool"), Column("token_sha256", "text"), Column("status", "text"),
-), ("id",), "inquiries (可询) from projects to parks")
+    Column("assignee", "text", "username of the staff member handling it"),
+    Column("updated_at", "text"), Column("token_expires_at", "text"), Column("token_revoked", "bool"),
+    Column("adcode", "text", "the park's adcode, for district scopes"),
+), ("id",), "inquiries (可询) from projects to parks", (("park_id",), ("created_at",)))
+INQUIRY_EVENTS = Table("inquiry_events", (
+    Column("id", "text"), Column("inquiry_id", "text"), Column("at", "text"), Column("actor", "text"),
+    Column("kind", "text", "status | assign | note"), Column("from_status", "text"), Column("to_status", "text"),
+    Column("assignee", "text"), Column("note", "text"),
+), ("id",), "an inquiry's history: status changes, assignments, staff notes", (("inquiry_id",),))
+USERS = Table("users", (
+    Column("username", "text"), Column("role", "text", "staff | admin"),
+    Column("scopes", "list", "adcode prefixes or park ids a staff member may see"),
+    Column("password_hash", "text"), Column("disabled", "bool"), Column("created_at", "text"),
+), ("username",), "staff and administrators")
+API_TOKENS = Table("api_tokens", (
+    Column("id", "text"), Column("username", "text"), Column("token_sha256", "text"), Column("created_at", "text"),
+    Column("revoked_at", "text"), Column("last_used_at", "text"),
+), ("id",), "API bearer tokens (stored hashed)", (("token_sha256",), ("username",)))
+AUDIT_LOG = Table("audit_log", (
+    Column("id", "text"), Column("at", "text"), Column("actor", "text"), Column("action", "text"),
+    Column("target", "text", "e.g. inquiry:ID, user:NAME"), Column("detail", "text", "JSON"),
+    Column("address", "text", "the client's address"),
+), ("id",), "who viewed or changed personal data, when, from where", (("at",), ("target",)))
 
-TABLES = {t.name: t for t in (META, LOAD_LOG, PARK_QUARTERLY, INQUIRIES)}
+TABLES = {t.name: t for t in (META, LOAD_LOG, PARK_QUARTERLY, INQUIRIES, INQUIRY_EVENTS, USERS, API_TOKENS,
+                              AUDIT_LOG)}
 
 # Record ids (parks, plots, inquiries) as the API and the forms accept them. Written for both regex dialects
 # that read them: ECMA-262 (the OpenAPI document, clients) and pydantic-core's Rust engine (the server).

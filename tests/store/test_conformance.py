@@ -387,3 +387,49 @@ def test_online_backup(store, backend, tmp_path):
         assert copy.exists() and _state(copy) == _state(store)
     finally:
         copy.close()
+
+
+# -- attribute tables, generically (users, tokens, audit log, inquiry events) -------------------------------------
+def test_rows_round_trip_with_types(store):
+    row = store.insert_row("users", {"username": "wang", "role": "staff", "scopes": ["3301", "G331018"],
+                                     "password_hash": "x", "disabled": False, "created_at": "2026-01-01T00:00:00Z"})
+    assert row["scopes"] == ["3301", "G331018"] and row["disabled"] is False
+    with pytest.raises(DuplicateKeyError):
+        store.insert_row("users", {"username": "wang", "role": "admin"})
+    store.insert_row("users", {"username": "li", "role": "admin", "scopes": [], "disabled": True})
+    assert [r["username"] for r in store.select_rows("users", order_by=["-username"])] == ["wang", "li"]
+    assert store.count_rows("users", where={"role": "staff"}) == 1
+    assert store.count_rows("users", where={"username": []}) == 0
+    assert store.select_rows("users", where={"disabled": True})[0]["username"] == "li"
+    assert store.update_rows("users", {"username": "wang"}, {"disabled": True, "scopes": ["3302"]}) == 1
+    assert store.select_rows("users", where={"username": "wang"})[0]["scopes"] == ["3302"]
+    with pytest.raises(KeyError):
+        store.select_rows("users", where={"no_such_column": 1})
+    with pytest.raises(KeyError):
+        store.insert_row("no_such_table", {})
+    with pytest.raises(ValueError):
+        store.delete_rows("users", {})
+    assert store.delete_rows("users", {"username": ["wang", "li"]}) == 2 and store.count_rows("users") == 0
+
+
+def test_rows_ranges_paging_and_no_version_bump(store):
+    version = store.data_version
+    for i in range(5):
+        store.insert_row("audit_log", {"id": f"a{i}", "at": f"2026-01-0{i + 1}", "actor": "admin", "action": "view"})
+    assert [r["id"] for r in store.select_rows("audit_log", where={"at": Range("2026-01-02", "2026-01-04")})] == \
+        ["a1", "a2", "a3"]
+    assert [r["id"] for r in store.select_rows("audit_log", order_by=["-at"], limit=2, offset=1)] == ["a3", "a2"]
+    assert store.data_version == version  # accounts and audit entries are not geodata
+
+
+def test_atomic_commits_together_or_not_at_all(store):
+    with pytest.raises(RuntimeError):
+        with store.atomic():
+            store.insert_row("audit_log", {"id": "x1", "at": "t", "actor": "a", "action": "b"})
+            store.insert_row("audit_log", {"id": "x2", "at": "t", "actor": "a", "action": "b"})
+            raise RuntimeError("something failed after the writes")
+    assert store.count_rows("audit_log") == 0
+    with store.atomic():
+        store.insert_row("audit_log", {"id": "x1", "at": "t", "actor": "a", "action": "b"})
+        store.update_rows("audit_log", {"id": "x1"}, {"action": "c"})
+    assert store.select_rows("audit_log")[0]["action"] == "c"

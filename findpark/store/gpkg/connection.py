@@ -84,12 +84,22 @@ class Connections(SnapshotMixin):
     @contextlib.contextmanager
     def transaction(self):
         """The single write path: one writer at a time, ``BEGIN IMMEDIATE`` … ``COMMIT`` or rollback.
+        Nested (inside ``atomic()`` or another transaction of this thread) it joins the outer transaction.
         Inside a snapshot of this thread, the snapshot moves on after the commit (read your own writes)."""
+        depth = getattr(self._local, "tx_depth", 0)
         with translated(), self._write_lock:
             if self._writer is None:
                 self._writer = self._connect()
             conn = self._writer
+            if depth:
+                self._local.tx_depth = depth + 1
+                try:
+                    yield conn
+                finally:
+                    self._local.tx_depth = depth
+                return
             conn.execute("BEGIN IMMEDIATE")
+            self._local.tx_depth = 1
             try:
                 yield conn
             except BaseException:
@@ -98,9 +108,17 @@ class Connections(SnapshotMixin):
                 raise
             else:
                 conn.execute("COMMIT")
+            finally:
+                self._local.tx_depth = 0
         if self._snapshot_depth():
             self._end_snapshot()
             self._begin_snapshot()
+
+    @contextlib.contextmanager
+    def atomic(self):
+        """Writes of this thread inside it commit together (see :meth:`Store.atomic`)."""
+        with self.transaction():
+            yield
 
     # -- snapshots (see SnapshotMixin.snapshot) --------------------------------------------------------------
     def _snapshot_depth(self) -> int:

@@ -101,9 +101,16 @@ PY_TYPES = {"TEXT": str, "REAL": float, "INTEGER": int}
 def create_table(conn, table: Table) -> None:
     """An attribute table, created with sqlite-utils (its ``create_table`` runs plain DDL on our connection,
     inside the caller's transaction) and registered in gpkg_contents."""
-    sqlite_utils.Database(conn).create_table(
-        table.name, {c.name: PY_TYPES[c.sql_type] for c in table.columns},
-        pk=table.pk[0] if len(table.pk) == 1 else tuple(table.pk), if_not_exists=True)
+    db = sqlite_utils.Database(conn)
+    db.create_table(table.name, {c.name: PY_TYPES[c.sql_type] for c in table.columns},
+                    pk=table.pk[0] if len(table.pk) == 1 else tuple(table.pk), if_not_exists=True)
+    have = {c.name for c in db[table.name].columns}
+    for c in table.columns:  # a store made by an older findpark: add the columns declared since
+        if c.name not in have:
+            conn.execute(f'ALTER TABLE "{table.name}" ADD COLUMN "{c.name}" {c.sql_type}')
+    for cols in table.indexes:
+        name = f"idx_{table.name}_{'_'.join(cols)}"
+        conn.execute(f'CREATE INDEX IF NOT EXISTS "{name}" ON "{table.name}" ({", ".join(cols)})')
     conn.execute("INSERT OR IGNORE INTO gpkg_contents (table_name, data_type, identifier, description) "
                  "VALUES (?, 'attributes', ?, ?)", (table.name, table.name, table.description))
 

@@ -2,7 +2,8 @@
 
 A GeoPackage is plain SQLite with a standard schema, so GDAL, QGIS and ArcGIS open the file directly.
 Its parts: :mod:`.connection` (connections, transactions, snapshots, error translation), :mod:`.ddl` (schema),
-:mod:`.layers` (feature layers), :mod:`.attributes` (meta, load log, quarterly indicators, inquiries).
+:mod:`.layers` (feature layers), :mod:`.attributes` (meta, load log, quarterly indicators, inquiries),
+:mod:`.rows` (any attribute table, generically: users, tokens, audit log, inquiry events).
 """
 from __future__ import annotations
 
@@ -14,9 +15,10 @@ from .attributes import Attributes
 from .connection import Connections, driver_errors, translated
 from .ddl import create_schema, write_header
 from .layers import Layers
+from .rows import Rows
 
 
-class GeoPackageStore(Connections, Layers, Attributes):
+class GeoPackageStore(Connections, Layers, Attributes, Rows):
     """The embedded store. Construct with :func:`findpark.store.open_store`."""
 
     backend = "gpkg"
