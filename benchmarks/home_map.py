@@ -124,7 +124,7 @@ ZOOM_JS = """async ({lat, lng, z}) => {
   const fetched = performance.getEntriesByType('resource').slice(mark)
     .filter(r => r.name.includes('/api/v1/plots?'));
   const b = H.map.getBounds();
-  return {ms: t1 - t0, layer_ms: tLayer - t0, drawn: H.plots() ? H.plots().getLayers().length : 0, status: st.textContent,
+  return {ms: t1 - t0, layer_ms: tLayer - t0, drawn: H.plotFeatures ? H.plotFeatures().length : (H.plots() ? H.plots().getLayers().length : 0), status: st.textContent,
           urls: fetched.map(r => r.name), bytes: fetched.reduce((s, r) => s + r.encodedBodySize, 0),
           ttfb: fetched.map(r => r.responseStart - r.requestStart),
           bbox: [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()]};
@@ -153,7 +153,7 @@ SMOOTH_JS = """async () => {
   const t1 = performance.now();
   running = false;
   const lt = window.__fp.longtasks.filter(([s, d]) => s + d >= t0 && s <= t1).map(([s, d]) => d);
-  return {frames, seconds: (t1 - t0) / 1000, longtasks: lt, drawn: H.plots() ? H.plots().getLayers().length : 0};
+  return {frames, seconds: (t1 - t0) / 1000, longtasks: lt, drawn: H.plotFeatures ? H.plotFeatures().length : (H.plots() ? H.plots().getLayers().length : 0)};
 }"""
 
 

@@ -18,6 +18,7 @@ from sklearn.neighbors import KDTree
 from .geo.measure import distance_m
 from .store.schema import AMENITY_KINDS
 
+UNIVERSITY_FLAGS = ("双一流", "985", "211")
 # amenity kind → (weight a, distance scale s in km)
 TRANSPORT = {"airport": (0.3, 40.0), "rail_station": (0.3, 15.0), "metro_station": (0.2, 3.0),
              "highway_interchange": (0.2, 5.0), "port": (0.1, 30.0)}
@@ -37,6 +38,7 @@ class AmenityIndex:
     lon: np.ndarray
     lat: np.ndarray
     tree: KDTree
+    flags: list | None = None  # per amenity: a university's 双一流/985/211 flags (from its ``lines``)
 
     def nearest(self, lon: np.ndarray, lat: np.ndarray):
         """(geodesic km, index of the nearest amenity) for each point."""
@@ -50,7 +52,7 @@ class AmenityIndex:
 
 def amenity_indexes(store) -> dict:
     """kind → AmenityIndex over the store's amenities."""
-    am = store.columns("amenities", ["id", "kind", "name"])
+    am = store.columns("amenities", ["id", "kind", "name", "lines"])
     kinds = np.array(am["kind"], dtype=object)
     out = {}
     for kind in AMENITY_KINDS:
@@ -59,8 +61,9 @@ def amenity_indexes(store) -> dict:
             continue
         geoms = np.array(am["geometry"], dtype=object)[sel]
         lon, lat = shapely.get_x(geoms), shapely.get_y(geoms)
+        flags = [[f for f in (am["lines"][i] or []) if f in UNIVERSITY_FLAGS] for i in sel] if kind == "university" else None
         out[kind] = AmenityIndex([am["id"][i] for i in sel], [am["name"][i] for i in sel], lon, lat,
-                                 KDTree(unit_vectors(lon, lat)))
+                                 KDTree(unit_vectors(lon, lat)), flags)
     return out
 
 

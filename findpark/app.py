@@ -14,8 +14,9 @@ from flask import Flask, request
 from werkzeug.exceptions import HTTPException
 
 from . import paths
-from .http import context, csrf
+from .http import auth, context, csrf, limits, security
 from .http.problems import handle_http_error, is_api_path, problem_response
+from .http.wsgi import RawQueryFix
 from .store import StoreError, default_url, open_store
 from .web.basemap import settings_from_env, tile_config
 
@@ -31,8 +32,12 @@ def create_app(test_config: dict | None = None) -> Flask:
         DB=os.environ.get("FINDPARK_DB") or default_url(),
         **settings_from_env(os.environ),  # FINDPARK_TILES* (basemap.py)
         MAX_CONTENT_LENGTH=int(os.environ.get("FINDPARK_MAX_CONTENT_LENGTH", 256 * 1024)),
+        MAX_UPLOAD=int(os.environ.get("FINDPARK_MAX_UPLOAD", 64 * 1024 * 1024)),  # data uploads (imports) only
         GZIP=_flag("FINDPARK_GZIP"),
         CORS_ORIGINS=[o.strip() for o in os.environ.get("FINDPARK_CORS_ORIGINS", "").split(",") if o.strip()],
+        SSO_HEADER=os.environ.get("FINDPARK_SSO_HEADER") or None,
+        SSO_PROXIES=tuple(a.strip() for a in os.environ.get("FINDPARK_SSO_PROXIES", "127.0.0.1,::1").split(",")
+                          if a.strip()),
     )
     if test_config:
         app.config.update(test_config)
@@ -49,8 +54,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     from . import api, web
     from .web import compress, i18n
 
+    app.wsgi_app = RawQueryFix(app.wsgi_app)  # raw UTF-8 in a query string reads as UTF-8
     context.init_app(app)
+    security.init_app(app)  # CSP + headers, trusted hosts, proxy, session cookie flags
     csrf.init_app(app)
+    auth.init_app(app)  # who is asking: session (Flask-Login), SSO header, API bearer tokens
+    limits.init_app(app)  # Flask-Limiter: inquiry posts, exports
     web.init_app(app)
     api.init_app(app)
     _error_handlers(app)
@@ -62,11 +71,15 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 
 def _error_handlers(app: Flask) -> None:
+    from .web.errors import error_page  # branded pages: site header, the page's language, no traceback
+
     @app.errorhandler(HTTPException)
     def _http_error(exc):
         if is_api_path(request.path):
             return handle_http_error(exc)
-        return exc
+        if exc.code is None or exc.code < 400:
+            return exc
+        return error_page(exc.code, exc)
 
     @app.errorhandler(Exception)
     def _unexpected(exc):  # a bug, not client input: still answer in the API's format, and log it
@@ -75,4 +88,4 @@ def _error_handlers(app: Flask) -> None:
         app.logger.exception("unhandled error on %s", request.path)
         if is_api_path(request.path):
             return problem_response(500, "Internal Server Error", "unexpected error; it has been logged")
-        return "Internal Server Error", 500
+        return error_page(500)

@@ -9,10 +9,11 @@ from pathlib import Path
 import click
 
 from . import vocab
+from .cli_accounts import COMMANDS as ACCOUNT_COMMANDS
 from .store import LoadError, StoreError, default_url, open_store
 
 DB_OPTION = click.option("--db", envvar="FINDPARK_DB", default=None,
-                         help="Store: a .gpkg path or gpkg:PATH (default instance/findpark.gpkg, or $FINDPARK_DB).")
+                         help="Store: a .gpkg path, gpkg:PATH or postgresql://… (default instance/findpark.gpkg, or $FINDPARK_DB).")
 
 
 def _store_url(db):
@@ -83,9 +84,14 @@ def load(files, db, crs, layer, replace):
 def parks(db, industry, district, level, as_json):
     """List parks, filtered."""
     from .bootstrap import ensure_store
-    from .services.parks import ParkFilter, search
+    from .services import parkinfo
+    from .services.parks import ParkFilter, search, unknown_industry
 
     store = ensure_store(_store_url(db))
+    unknown = unknown_industry(industry, parkinfo.parks(store))
+    if unknown is not None:
+        click.echo(f"error: industry: {unknown.message()}", err=True)
+        sys.exit(2)
     rows, _ = search(store, ParkFilter(industry=industry, district=district, level=level))
     if as_json:
         out = [{k: v for k, v in r.items() if k != "geometry"} for r in rows]
@@ -95,6 +101,13 @@ def parks(db, industry, district, level, as_json):
         click.echo(f"{r['id']:<9} {r['name']:<24} {r['level']:<10} {r['city']}{r['district'] or ''}  "
                    f"{'、'.join(r['leading_industries'])}")
     click.echo(f"{len(rows)} park(s)", err=True)
+
+
+def _assessment(item: dict) -> None:
+    """A ranked result's strengths and weak points, in the vocabulary's words (as on the page and in the exports)."""
+    for kind, key in (("strength", "strengths"), ("weakness", "weaknesses")):
+        if item.get(key):
+            click.echo(f"       {vocab.label('assessment', kind)}: " + "; ".join(item[key]))
 
 
 @main.command()
@@ -136,14 +149,27 @@ def recommend(request_file, db, as_json):
                    f"稳定性 {p['stability']:.0%}  {p['area_mu']:.1f} 亩")
         click.echo("       得分构成 " + "  ".join(f"{vocab.label('criterion', c)} {v:.3f}"
                                             for c, v in p["contributions"].items() if v > 0))
-        click.echo("       " + "; ".join(p["reasons"]))
+        _assessment(p)
     click.echo("\n园区排名")
     for p in resp["parks"]:
         click.echo(f"{p['rank']:>3}  {p['park_id']:<9} {p['name']:<16} 得分 {p['score']:.3f}  "
                    f"最佳地块 {p['best_plot_id'] or '(标准厂房)'}  符合地块 {p['n_eligible_plots']}")
+        _assessment(p)
     ex = resp["excluded"]
-    click.echo(f"\n排除 {ex['total']} {vocab.label('unit', ex.get('unit', 'plots'))}: "
-               + ", ".join(f"{vocab.label('exclusion', k)} {v}" for k, v in ex["by_reason"].items()))
+    unit = vocab.label('unit', ex.get('unit', 'plots'))
+    click.echo(f"\n符合全部条件 {resp['eligible']} {unit}")
+    click.echo(f"排除 {ex['total']} {unit}: "
+               + ", ".join(f"{vocab.label('exclusion', k)} {v}" for k, v in ex["by_reason"].items())
+               + f"  ({vocab.label('exclusion_count', 'first')})")
+    if ex.get("only"):
+        click.echo(f"{vocab.label('exclusion_count', 'only')}: "
+                   + ", ".join(f"{vocab.label('exclusion', k)} {v}" for k, v in ex["only"].items()))
+    if resp["relaxations"]:
+        click.echo(f"\n{vocab.label('exclusion_count', 'relaxations')}")
+        for r in resp["relaxations"]:
+            click.echo(f"  {r['text']}")
+    if resp.get("share_url"):
+        click.echo(f"\n链接 {resp['share_url']}")
     for w in resp["warnings"]:
         click.echo(f"warning: {w}", err=True)
 
@@ -237,5 +263,17 @@ def serve(db, host, port, debug):
     create_app({"DB": url}).run(host=host, port=port, debug=debug)
 
 
+from .cli_db import db as _db  # noqa: E402  (findpark db init|copy)
+
+main.add_command(_db)
+
 if __name__ == "__main__":
     main()
+
+for _command in ACCOUNT_COMMANDS:  # findpark users …, findpark audit, findpark inquiries purge
+    main.add_command(_command)
+
+from .cli_data import COMMANDS as _DATA_COMMANDS  # noqa: E402  (import, versions, restore, backup, export)
+
+for _command in _DATA_COMMANDS:
+    main.add_command(_command)

@@ -91,10 +91,61 @@ PLOT_STATUSES: dict[str, Term] = {
     "sold": Term("已售", "Sold"),
 }
 
+# The inquiry desk's workflow: 新建 → 已分派 → 已联系 → 已考察 → 已签约 | 已关闭.
 INQUIRY_STATUSES: dict[str, Term] = {
-    "new": Term("新咨询", "New"),
-    "open": Term("跟进中", "In progress"),
-    "closed": Term("已结束", "Closed"),
+    "new": Term("新建", "New"),
+    "assigned": Term("已分派", "Assigned"),
+    "contacted": Term("已联系", "Contacted"),
+    "visited": Term("已考察", "Site visited"),
+    "signed": Term("已签约", "Signed"),
+    "closed": Term("已关闭", "Closed"),
+}
+
+ROLES: dict[str, Term] = {
+    "public": Term("公众", "Public"),
+    "staff": Term("工作人员", "Staff"),
+    "admin": Term("管理员", "Administrator"),
+}
+
+# What the audit log records (findpark.services.audit.ACTIONS).
+AUDIT_ACTIONS: dict[str, Term] = {
+    "login": Term("登录", "Signed in"),
+    "login_failed": Term("登录失败", "Failed sign-in"),
+    "logout": Term("退出", "Signed out"),
+    "inquiry_view": Term("查看咨询联系方式", "Viewed an inquiry's contacts"),
+    "inquiry_list": Term("查看咨询列表", "Listed inquiries with contacts"),
+    "inquiry_status": Term("变更咨询状态", "Changed an inquiry's status"),
+    "inquiry_assign": Term("分派咨询", "Assigned an inquiry"),
+    "inquiry_note": Term("添加跟进记录", "Added a note"),
+    "inquiry_purge": Term("清除过期咨询", "Purged old inquiries"),
+    "inquiry_token_revoke": Term("吊销咨询凭证", "Revoked an inquiry token"),
+    "user_add": Term("新增用户", "Added a user"),
+    "user_disable": Term("停用用户", "Disabled a user"),
+    "user_enable": Term("启用用户", "Enabled a user"),
+    "user_password": Term("重设密码", "Set a password"),
+    "token_new": Term("签发 API 令牌", "Issued an API token"),
+    "token_revoke": Term("吊销 API 令牌", "Revoked an API token"),
+    "import_stage": Term("上传待审数据", "Staged an import"),
+    "import_apply": Term("应用数据导入", "Applied an import"),
+    "import_discard": Term("放弃数据导入", "Discarded an import"),
+    "version_restore": Term("恢复数据版本", "Restored a data version"),
+    "plot_edit": Term("快速修改地块", "Edited a plot"),
+    "backup_restore": Term("从备份恢复", "Restored from a backup"),
+}
+
+VERSION_KINDS: dict[str, Term] = {
+    "baseline": Term("初始", "Baseline"),
+    "import": Term("导入", "Import"),
+    "edit": Term("快速修改", "Quick edit"),
+    "restore": Term("恢复", "Restore"),
+    "external": Term("外部写入", "Outside change"),
+}
+
+CHANGE_KINDS: dict[str, Term] = {
+    "added": Term("新增", "Added"),
+    "changed": Term("修改", "Changed"),
+    "removed": Term("删除", "Removed"),
+    "unchanged": Term("未变", "Unchanged"),
 }
 
 PARK_LEVELS: dict[str, Term] = {
@@ -153,6 +204,7 @@ REQUEST_FIELDS: dict[str, Term] = {
     "profile": Term("权重方案", "Weight profile"),
     "top_k": Term("返回条数", "Number of results"),
     "request": Term("用地需求", "Space needed"),
+    "reference_date": Term("参考日期", "Reference date"),
 }
 
 # The park 五力 (five forces) dimensions of the quarterly evaluation; the code is the API's key.
@@ -164,11 +216,33 @@ DIMENSIONS: dict[str, Term] = {
     "innovation": Term("创新动力", "Innovation drive"),
 }
 
+# How a ranked result reads (findpark.siting.reasons): its strengths and weak points, apart.
+ASSESSMENT: dict[str, Term] = {
+    "strength": Term("优势", "Strengths"),
+    "weakness": Term("不足", "Weak points"),
+}
+
+# The two counts of the exclusion table (scoped to the request's districts), and the suggestions beside it.
+EXCLUSION_COUNTS: dict[str, Term] = {
+    "first": Term("首个不满足", "First failure"),
+    "only": Term("仅此一项不满足", "Fails only this"),
+    "relaxations": Term("放宽条件", "Relax to get more"),
+}
+
+# Data slips a park page warns about (findpark.services.provenance.location_flags).
+LOCATION_FLAGS: dict[str, Term] = {
+    "outside_county": Term("位置不在目录所在县区内", "Location outside the catalogue's county"),
+    "geocode_fallback": Term("目录坐标有误, 位置为县区内的替代点", "Catalogue geocode wrong: a stand-in point in the county"),
+    "geocode_coarse": Term("坐标仅精确到县区或城市中心", "Geocode only to a county or city centre"),
+}
+
 TABLES: dict[str, dict[str, Term]] = {
     "unit": UNITS, "criterion": CRITERIA, "amenity_kind": AMENITY_KINDS, "exclusion": EXCLUSIONS, "eia": EIA,
-    "plot_status": PLOT_STATUSES, "inquiry_status": INQUIRY_STATUSES, "park_level": PARK_LEVELS,
+    "plot_status": PLOT_STATUSES, "inquiry_status": INQUIRY_STATUSES, "role": ROLES, "audit_action": AUDIT_ACTIONS,
+    "park_level": PARK_LEVELS, "version_kind": VERSION_KINDS, "change_kind": CHANGE_KINDS,
     "land_use": LAND_USES, "via": VIA, "park_indicator": PARK_INDICATORS, "request_field": REQUEST_FIELDS,
-    "dimension": DIMENSIONS,
+    "dimension": DIMENSIONS, "assessment": ASSESSMENT, "exclusion_count": EXCLUSION_COUNTS,
+    "location_flag": LOCATION_FLAGS,
 }
 LANGS = ("zh", "en")
 

@@ -1,9 +1,13 @@
 import hashlib
+import os
 import json
+import re
 import sqlite3
 from pathlib import Path
 
 import pytest
+from flask import Flask
+from flask.testing import FlaskClient
 from click.testing import CliRunner
 
 from findpark.bootstrap import load_bundled
@@ -12,6 +16,10 @@ from findpark.paths import DATA_DIR
 from findpark.store import open_store
 
 REPO = Path(__file__).resolve().parent.parent
+# The suite posts many inquiries and exports from one address: the public rate limits are tested on their own
+# (tests/test_accounts.py sets them in the app config); everywhere else they are out of the way.
+os.environ.setdefault("FINDPARK_RATE_INQUIRIES", "100000 per minute")
+os.environ.setdefault("FINDPARK_RATE_EXPORTS", "100000 per minute")
 BROWSER_DIR = Path(__file__).resolve().parent / "browser"
 
 
@@ -23,6 +31,38 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.browser)
         if "live_server" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.live)
+
+
+class CSRFClient(FlaskClient):
+    """A test client that sends the page's CSRF token (as the browser's scripts do, header X-CSRFToken) with
+    every state-changing request to a page, unless the test gives one itself or asks for none
+    (``app.test_client(csrf=False)``, to test the refusal). API paths are exempt (bearer tokens)."""
+
+    def __init__(self, *args, csrf: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._csrf = csrf
+        self._token = None
+
+    def open(self, *args, **kwargs):
+        method = (kwargs.get("method") or "GET").upper()
+        path = args[0] if args and isinstance(args[0], str) else kwargs.get("path", "")
+        data = kwargs.get("data")
+        gave = isinstance(data, dict) and "csrf_token" in data
+        if (self._csrf and method in ("POST", "PUT", "PATCH", "DELETE") and not gave
+                and not str(path).startswith(("/api/", "/ogc"))):
+            headers = dict(kwargs.pop("headers", None) or {})
+            headers.setdefault("X-CSRFToken", self.csrf_token())
+            kwargs["headers"] = headers
+        return super().open(*args, **kwargs)
+
+    def csrf_token(self) -> str:
+        if self._token is None:
+            html = super().open("/login", method="GET").get_data(as_text=True)
+            self._token = re.search(r'<meta name="csrf-token" content="([^"]+)"', html).group(1)
+        return self._token
+
+
+Flask.test_client_class = CSRFClient
 
 
 @pytest.fixture(scope="session")

@@ -210,9 +210,9 @@ def test_recommend_fuzzed_numbers_known_vocabulary(fuzz_app, data):
     resp = case.call_and_validate()
     assert resp.status_code == 200, resp.text
     out = resp.json()
-    assert sum(out["weights"].values()) == pytest.approx(1.0)
+    assert sum(out["weights"].values()) == pytest.approx(1.0, abs=4e-4)  # 7 weights rounded to 4 decimals
     for item in out["plots"] + out["parks"]:
-        assert sum(item["contributions"].values()) == pytest.approx(item["score"], abs=1e-9)
+        assert sum(item["contributions"].values()) == pytest.approx(item["score"], abs=4e-4)  # each rounded to 4 decimals (README)
 
 
 @pytest.mark.slow  # fuzzing
@@ -385,7 +385,7 @@ def test_edge_values_answered(client, url):
 
 
 @pytest.mark.parametrize("url", [
-    "/api/v1/parks/NOPE", "/api/v1/parks/G331018%00", "/api/v1/plots/NOPE", "/api/v1/inquiries/NOPE",
+    "/api/v1/parks/NOPE", "/api/v1/parks/G331018%00", "/api/v1/plots/NOPE",
     "/ogc/collections/roads", "/ogc/collections/roads/items", "/ogc/collections/parks/items/NOPE",
     "/ogc/collections/plots/items/G331018", "/api/v1/nothing-here", "/api/v2/parks",
 ])
@@ -412,4 +412,5 @@ def test_inquiry_round_trip(client):
     assert_problem(client.get(path, headers={"X-Inquiry-Token": "wrong"}), 403, path)
     got = client.get(path, headers={"X-Inquiry-Token": created["token"]})
     assert got.status_code == 200 and "token" not in got.get_json() and "token_sha256" not in got.get_json()
-    assert client.get(f"{path}?token={created['token']}").status_code == 200
+    assert_problem(client.get(f"{path}?token={created['token']}"), 400, path)  # tokens never in URLs (logs)
+    assert_problem(client.get("/api/v1/inquiries/NOPE"), 401)  # without credentials, not even whether it exists

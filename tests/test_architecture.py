@@ -18,6 +18,7 @@ STATIC_JS = PKG / "static" / "js"
 # rooms on one line are peers and may not import each other.
 LAYERS = [
     ["vocab", "paths"],
+    ["numbers"],
     ["geo", "taxonomy", "gazetteer", "fonts"],
     ["store"],
     ["ingest", "access"],
@@ -30,6 +31,7 @@ LAYERS = [
     ["http"],
     ["api", "web"],
     ["app"],
+    ["cli_accounts", "cli_db", "cli_data"],
     ["cli"],
 ]
 RANK = {room: i for i, rooms in enumerate(LAYERS) for room in rooms}

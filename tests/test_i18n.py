@@ -21,7 +21,7 @@ from findpark.web.recommend_page import district_groups
 REPO = Path(__file__).resolve().parent.parent
 CJK = i18n.CJK
 PAGES = ["/", "/parks/G331018", "/recommend", "/compare", "/compare?ids=G331018,G332019",
-         "/parks/G331018/inquire", "/inquiries"]
+         "/parks/G331018/inquire", "/login"]
 # (path, English words the page must show, Chinese words it must not)
 KEY_WORDS = {
     "/": (["Find parks", "Industry", "Search", "Leading industries", "Available land"], ["查询", "所在地"]),
@@ -30,7 +30,7 @@ KEY_WORDS = {
     "/compare": (["Compare parks", "Choose parks", "Filter"], ["选择园区", "筛选"]),
     "/compare?ids=G331018,G332019": (["Level / type", "Five-force radar chart", "Available plots"], ["级别 / 类型", "可供地块"]),
     "/parks/G331018/inquire": (["Company name", "Contact", "Send inquiry", "Confidential"], ["企业名称", "提交咨询"]),
-    "/inquiries": (["Inquiries", "New inquiry", "Time", "Status"], ["新建咨询", "联系方式"]),
+    "/login": (["Staff sign-in", "Username", "Password", "Sign in"], ["用户名", "密码"]),
 }
 # example inputs the English placeholders keep in Chinese (what the user types), and the switch itself
 ALLOWED = ("中文", "萧山")
@@ -133,8 +133,8 @@ def test_cookie_keeps_the_choice(client):
     client.get("/?lang=en")
     html = client.get("/parks/G331018").get_data(as_text=True)  # no ?lang: the cookie
     assert '<html lang="en">' in html and "Five-force evaluation" in html
-    html = client.get("/inquiries?lang=zh").get_data(as_text=True)
-    assert '<html lang="zh-CN">' in html and "咨询列表" in html
+    html = client.get("/login?lang=zh").get_data(as_text=True)
+    assert '<html lang="zh-CN">' in html and "工作人员登录" in html
     assert '<html lang="zh-CN">' in client.get("/recommend").get_data(as_text=True)
 
 
@@ -146,7 +146,8 @@ def test_unknown_language_falls_back(client):
 
 
 # -- nothing left in Chinese -----------------------------------------------------------------------------
-TEMPLATES = ["base", "index", "park", "recommend", "compare", "inquiry", "inquiries"]
+TEMPLATES = ["base", "index", "park", "recommend", "compare", "inquiry", "login", "desk", "desk_detail", "audit",
+             "error"]
 
 
 @pytest.mark.parametrize("name", TEMPLATES)
@@ -203,7 +204,7 @@ def test_english_pages_have_no_chinese_but_data(app, data_strings):
     assert pages["recommend bad"].status_code == 422 and pages["inquiry bad"].status_code == 400
     assert i18n.MISSING == set()
     # the reasons sentences (findpark.siting.reasons) are data: Chinese in both languages
-    reasons = tuple(re.findall(r'<ul class="reasons">(.*?)</ul>', pages["recommend"].get_data(as_text=True), re.S))
+    reasons = tuple(re.findall(r'<ul class="reasons[^"]*">(.*?)</ul>', pages["recommend"].get_data(as_text=True), re.S))
     reasons += tuple(re.findall(r"<li>([^<]*)</li>", pages["compare req"].get_data(as_text=True)))
     reasons_text = tuple(x for r in reasons for x in re.split(r"<[^>]+>", r) if x.strip())
     for name, r in pages.items():
@@ -237,5 +238,16 @@ def test_inquiry_confirmation_in_english(small_db):
     assert r.status_code == 201 and '<html lang="en">' in html
     assert "Inquiry sent" in html and "Your inquiry to <a href=\"/parks/G331018\">" in html
     assert " (plot G331018-001) has been sent." in html and "Access token" in html
+    # staff read it on the desk, in English too
+    from findpark.services import accounts
+
+    accounts.add_user(app.extensions["findpark_store"], "hz", "staff", ["3301"], "a long password 1")
+    client.post("/login", data={"username": "hz", "password": "a long password 1"})
     listing = client.get("/inquiries").get_data(as_text=True)
-    assert "ACME" in listing and ">New</td>" in listing
+    assert "ACME" in listing and ">New</td>" in listing and "Inquiry desk" in listing
+    iid = re.search(r'<a href="/inquiries/([0-9a-f]+)">', listing).group(1)
+    detail = client.get(f"/inquiries/{iid}").get_data(as_text=True)
+    assert "Change status to" in detail and "Assign to" in detail
+    for html in (listing, detail):  # the interface is English; the data (park names, the inquiry) stays as typed
+        for zh in ("咨询台", "负责人", "状态改为", "分派给", "处理记录", "跟进记录", "新建", "退出"):
+            assert zh not in html, zh

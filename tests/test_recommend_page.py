@@ -62,7 +62,8 @@ def test_page_renders_every_field_with_a_label(client):
     names = [c["name"] for c in form.controls]
     assert set(FIELDS) <= set(names), set(FIELDS) - set(names)
     for c in form.controls:
-        assert c.get("id") in form.labels, f"no <label for> for {c['name']}"
+        if c.get("type") != "hidden":  # reference_date: set by a shared link, not typed
+            assert c.get("id") in form.labels, f"no <label for> for {c['name']}"
     assert "项目落位智能匹配" in html and 'lang="zh-CN"' in html
     # the nav links here now that the endpoint exists
     assert 'href="/recommend"' in html
@@ -195,7 +196,7 @@ def test_form_post_errors_are_next_to_their_fields(client):
     assert re.search(r'<input id="f-floor_m2"[^>]*aria-describedby="[^"]*err-f-request', html)
     # not a number
     html = client.post("/recommend", data={"industry": "C36", "land_mu_min": "abc", "profile": "default"}).get_data(as_text=True)
-    assert '<p class="field-error" id="err-f-land_mu_min">须为数字</p>' in html
+    assert '<p class="field-error" id="err-f-land_mu_min">无法识别「abc」: 请输入数字' in html  # never dropped
 
 
 def test_error_mapping_matches_the_api(client):
@@ -232,3 +233,52 @@ def test_js_and_css_are_served_and_offline(client):
         assert src.startswith("/static/"), src
         assert client.get(src).status_code == 200, src
     assert client.get("/recommend/outlines.geojson").get_json()["type"] == "FeatureCollection"
+
+
+def test_numbers_as_people_type_them(client):
+    """6亿, 一百二十, 120亩, 5千 are read by the form's one parser; the page says how it read them."""
+    form = {"industry": "汽车零部件", "land_mu_min": "八十", "land_mu_max": "120亩", "investment_wan": "6亿",
+            "annual_tax_wan": "2000万", "power_kva": "5千", "profile": "default"}
+    got = client.post("/recommend", data=form, headers={"Accept": "application/json"}).get_json()
+    req = got["requirement"]
+    assert (req["land_mu_min"], req["land_mu_max"], req["investment_wan"], req["annual_tax_wan"], req["power_kva"]) == \
+        (80, 120, 60000, 2000, 5000)
+    assert got["understood"]["investment_wan"] == "60,000 万元" and got["understood"]["land_mu_min"] == "80 亩"
+    html = client.post("/recommend", data=form).get_data(as_text=True)
+    assert "已识别为 60,000 万元" in html
+    r = client.get("/recommend/understand?field=investment_wan&text=6亿")
+    assert r.get_json()["display"] == "60,000 万元"
+    bad = client.get("/recommend/understand?field=investment_wan&text=六亿多")
+    assert bad.status_code == 422 and bad.get_json()["invalid-params"][0]["name"] == "investment_wan"
+    bad = client.post("/recommend", data={**form, "investment_wan": "很多"}, headers={"Accept": "application/json"})
+    assert bad.status_code == 422 and [p["name"] for p in bad.get_json()["invalid-params"]] == ["investment_wan"]
+    # the API stays strictly numeric
+    assert client.post("/api/v1/recommend", json={"industry": "化工", "land_mu_min": "6亿"}).status_code == 422
+
+
+def test_shared_link_reproduces_the_ranking(client):
+    form = {"industry": "汽车零部件", "land_mu_min": "80", "land_mu_max": "120", "profile": "default"}
+    got = client.post("/recommend", data=form, headers={"Accept": "application/json"}).get_json()
+    url = got["share_url"]
+    assert "req=" in url and "date=" + got["result"]["reference_date"] in url
+    html = client.get(url).get_data(as_text=True)
+    first = got["result"]["plots"][0]
+    assert f'data-id="{first["plot_id"]}"' in html
+    again = client.post("/recommend", data={**form, "reference_date": got["result"]["reference_date"]},
+                        headers={"Accept": "application/json"}).get_json()
+    assert [p["plot_id"] for p in again["result"]["plots"]] == [p["plot_id"] for p in got["result"]["plots"]]
+    assert client.get("/recommend?req=%7Bnope").status_code == 422
+
+
+def test_relaxations_are_one_click(client):
+    form = {"industry": "汽车零部件", "land_mu_min": "80", "land_mu_max": "120", "investment_wan": "6亿",
+            "annual_tax_wan": "2000", "power_kva": "5000", "eia": "report_form", "districts": "330100",
+            "profile": "default"}
+    got = client.post("/recommend", data=form, headers={"Accept": "application/json"}).get_json()
+    res = got["result"]
+    assert res["eligible"] == 0 and res["relaxations"]
+    html = client.post("/recommend", data=form).get_data(as_text=True)
+    assert "放宽条件" in html and "仅此一项不满足" in html
+    link = res["relaxations"][0]["apply_url"]
+    applied = client.get(link).get_data(as_text=True)
+    assert 'class="result"' in applied

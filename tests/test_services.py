@@ -2,6 +2,7 @@
 root (the app factory opens the store but never writes it)."""
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -103,3 +104,56 @@ def test_a_request_reads_one_snapshot(tmp_path, bundled_db):
     after = app.test_client().get("/api/v1/health").get_json()
     assert after["data_version"] == got["first"][0] + 1 and after["counts"]["plots"] == got["first"][1] - 1
     store.close()
+
+
+def test_raw_utf8_in_the_query_string(bundled_db):
+    """`curl '…/api/v1/parks?industry=生物医药&adcode=3301'` (raw UTF-8, the README's own example) finds the
+    same parks as the percent-encoded query, through werkzeug's server (what `make run` uses) and any PEP 3333
+    server."""
+    import socket
+    import threading
+
+    from werkzeug.serving import make_server
+
+    from findpark.http.wsgi import query_bytes
+
+    app = create_app({"DB": str(bundled_db), "TESTING": True, "TILES": None})
+    expected = app.test_client().get("/api/v1/parks?industry=%E7%94%9F%E7%89%A9%E5%8C%BB%E8%8D%AF&adcode=3301")
+    assert expected.get_json()["total"] >= 1
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        with socket.create_connection(("127.0.0.1", server.server_port), timeout=10) as sock:
+            sock.sendall("GET /api/v1/parks?industry=生物医药&adcode=3301 HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n"
+                         .encode("utf-8"))
+            data = b""
+            while chunk := sock.recv(65536):
+                data += chunk
+        body = json.loads(data.split(b"\r\n\r\n", 1)[1])
+        assert body["total"] == expected.get_json()["total"] and body["parks"][0]["id"] == expected.get_json()["parks"][0]["id"]
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+        app.extensions["findpark_store"].close()
+    raw = "industry=生物医药".encode("utf-8")
+    assert query_bytes(raw.decode("latin-1")) == raw  # PEP 3333
+    assert query_bytes(raw.decode("latin-1").encode("utf-8").decode("latin-1")) == raw  # werkzeug's dev server
+    assert query_bytes("q=café".encode("utf-8").decode("latin-1")) == "q=café".encode("utf-8")
+
+
+def test_unknown_industry_in_the_park_search_is_refused_with_suggestions(client, bundled_db):
+    """One matcher for 可查 too: text that is no label, trade name, code or fragment of any 主导产业 gets 422 (API)
+    or exit 2 (CLI) with the closest labels, instead of an empty list."""
+    from click.testing import CliRunner
+
+    from findpark.cli import main
+
+    r = client.get("/api/v1/parks?industry=宇宙飞船")
+    assert r.status_code == 422 and r.mimetype == "application/problem+json"
+    param = r.get_json()["invalid-params"][0]
+    assert param["name"] == "industry" and 1 <= len(param["suggestions"]) <= 5
+    assert client.get("/api/v1/parks?industry=医药").get_json()["total"] >= 1  # a fragment still searches
+    assert client.get("/api/v1/parks?industry=芯片").status_code == 200  # a trade name resolves
+    out = CliRunner().invoke(main, ["parks", "--industry", "宇宙飞船", "--db", str(bundled_db)])
+    assert out.exit_code == 2 and "closest labels" in out.output

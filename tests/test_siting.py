@@ -91,8 +91,12 @@ def test_each_constraint_just_passes_and_just_fails(boundary_store, code):
     assert codes[by_id[f"{code}-bad"]] == code
     resp = recommend(boundary_store, {**BASE_REQ, "top_k": 100}, today=TODAY)
     assert f"{code}-ok" in {p["plot_id"] for p in resp["plots"]}
-    assert resp["excluded"]["by_reason"][code] == 1 and f"{code}-bad" in resp["excluded"]["examples"][code]
-    assert resp["excluded"]["total"] == len(BOUNDARY)
+    ex = resp["excluded"]
+    if code == "district":  # the districts are the scope: a plot outside them is not counted as excluded
+        assert "district" not in ex["by_reason"] and "district-bad" not in str(ex["examples"])
+    else:  # each bad plot fails exactly one constraint: first failure and "fails only this" agree
+        assert ex["by_reason"][code] == 1 == ex["only"][code] and f"{code}-bad" in ex["examples"][code]
+    assert ex["total"] == len(BOUNDARY) - 1 and ex["scope"]["candidates"] == ex["total"] + resp["eligible"]
 
 
 def test_unknown_amenity_kind_excludes_everything_with_a_warning(boundary_store):
@@ -298,7 +302,7 @@ def test_precompute_once_per_store_version(tmp_path, small_db):
 
 
 def test_industry_levels():
-    assert pair_level("C36", "C367") == EXACT
+    assert pair_level("C36", "C367") == EXACT and pair_level("C367", "C36") == DIVISION  # a broader park code
     assert pair_level("C3670", "C3671") == GROUP
     assert pair_level("C361", "C367") == DIVISION
     assert pair_level("C36", "C29") == CHAIN and pair_level("C29", "C39") == CHAIN  # 汽车 ↔ 橡胶塑料 ↔ 电子

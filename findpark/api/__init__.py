@@ -7,14 +7,20 @@ from __future__ import annotations
 
 from flask import Flask, request
 
+from ..http.csrf import protect
 from ..http.problems import is_api_path
 
 
 def init_app(app: Flask) -> None:
-    from . import ogc, rest
+    from . import data, ogc, rest, tiles
 
     app.register_blueprint(rest.bp)
+    app.register_blueprint(data.bp)
+    protect.exempt(data.bp)
     app.register_blueprint(ogc.bp)
+    app.register_blueprint(tiles.bp)
+    protect.exempt(rest.bp)  # bearer tokens, not cookies: no cross-site request can ride a session here
+    protect.exempt(ogc.bp)
 
     @app.after_request
     def _cors(resp):

@@ -12,6 +12,7 @@ from ..siting import Requirement
 from ..siting.requirement import some_of
 from ..services.inquiries import InquiryIn, ParkId  # noqa: F401  (part of the API's models)
 from ..store.schema import AMENITY_KINDS, ID_CHARS, ID_PATTERN, LAND_USES, LEVELS, PLOT_STATUSES
+from ..vocab import AUDIT_ACTIONS, INQUIRY_STATUSES
 
 # Patterns are written for both regex dialects that read them: ECMA-262 (the OpenAPI document, clients)
 # and pydantic-core's Rust engine (the server), so no \d (Unicode digits in Rust) and no lookaround.
@@ -201,11 +202,23 @@ class EvaluationQuery(Query):
 
 class InquiriesQuery(Paging):
     park_id: str | None = Field(None, pattern=ID_PATTERN)
+    status: Literal[tuple(INQUIRY_STATUSES)] | None = None  # type: ignore[valid-type]
+    max_age_days: wire_int(ge=1, le=36500) | None = Field(None, description="only inquiries made in the last N days")
 
 
-class TokenQuery(Query):
-    token: str | None = Field(None, max_length=100, description="the token returned when the inquiry was made "
-                                                                "(or header X-Inquiry-Token)")
+class InquiryChange(BaseModel):
+    """A staff change to an inquiry in scope: a new status (along 新建 → 已分派 → 已联系 → 已考察 → 已签约 | 已关闭),
+    an assignee (a user who may see the park), a dated note; any combination, applied in that order."""
+    model_config = ConfigDict(extra="forbid")
+    status: Literal[tuple(INQUIRY_STATUSES)] | None = None  # type: ignore[valid-type]
+    assignee: str | None = Field(None, min_length=2, max_length=64)
+    note: str | None = Field(None, min_length=1, max_length=2000)
+
+
+class AuditQuery(Paging):
+    actor: str | None = Field(None, max_length=64)
+    action: Literal[tuple(AUDIT_ACTIONS)] | None = None  # type: ignore[valid-type]
+    target: str | None = Field(None, max_length=200, description="e.g. inquiry:ID, user:NAME")
 
 
 class OgcItemsQuery(BboxMixin):

@@ -87,8 +87,8 @@ def items(cid):
     store = get_store()
     bbox = m.parse_bbox(q.bbox)
     if bbox is not None:
-        recs = store.read(cid, bbox=bbox)  # R*Tree window, then exact intersection
-        total, page = len(recs), recs[q.offset:q.offset + q.limit]
+        # R*Tree window, exact intersection only for the boxes straddling the edge, decode only the page
+        page, total = store.read_window(cid, bbox, limit=q.limit, offset=q.offset)
     else:
         total, page = store.count(cid), store.read(cid, limit=q.limit, offset=q.offset)
     args = {"limit": q.limit}

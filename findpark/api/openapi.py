@@ -32,14 +32,27 @@ def _problem(description: str) -> dict:
     return {"description": description, **_content("Problem", PROBLEM)}
 
 
-ERRORS = {400: "invalid parameters (each in invalid-params) or malformed JSON", 401: "token missing",
-          403: "token does not match", 404: "not found", 413: "body larger than MAX_CONTENT_LENGTH",
-          415: "body is not application/json", 422: "invalid body: every bad field in invalid-params",
+ERRORS = {400: "invalid parameters (each in invalid-params) or malformed JSON",
+          401: "no token, or not a valid one (WWW-Authenticate says which kind)",
+          403: "the token does not allow this (wrong role, wrong inquiry, expired or revoked)", 404: "not found",
+          409: "conflict: the import was applied or discarded already, or the data changed since it was staged",
+          413: "body larger than MAX_CONTENT_LENGTH", 415: "body is not application/json",
+          422: "invalid body: every bad field in invalid-params", 429: "too many requests (see Retry-After)",
           503: "store unreachable"}
+# Who may call: the public (no security), staff and admins with an API token (findpark users token NAME), the
+# inquirer with the token returned when the inquiry was made.
+SECURITY_SCHEMES = {
+    "bearerAuth": {"type": "http", "scheme": "bearer",
+                   "description": "a staff or admin API token (findpark users token NAME); revocable"},
+    "inquiryToken": {"type": "apiKey", "in": "header", "name": "X-Inquiry-Token",
+                     "description": "the token returned once when the inquiry was made; expires, revocable"},
+}
+PUBLIC, STAFF, INQUIRER_OR_STAFF = [], [{"bearerAuth": []}], [{"inquiryToken": []}, {"bearerAuth": []}]
 
 
 def op(op_id: str, summary: str, ok: dict, *, parameters=(), body: str | None = None, errors=(400,),
-       ok_status="200", tags=("findpark",), description: str = "", links: dict | None = None) -> dict:
+       ok_status="200", tags=("findpark",), description: str = "", links: dict | None = None,
+       security: list | None = None) -> dict:
     responses = {ok_status: ok}
     if links:
         ok["links"] = links
@@ -51,6 +64,8 @@ def op(op_id: str, summary: str, ok: dict, *, parameters=(), body: str | None = 
         out["description"] = description
     if body:
         out["requestBody"] = {"required": True, **_content(body)}
+    if security is not None:
+        out["security"] = security
     return out
 
 
@@ -62,7 +77,7 @@ COLLECTION_ID = {"name": "collectionId", "in": "path", "required": True,
 @lru_cache(maxsize=1)
 def _document() -> dict:
     _, defs = models_json_schema([(Requirement, "validation"), (m.InquiryIn, "validation"),
-                                  (m.CompareBody, "validation")], ref_template=REF)
+                                  (m.CompareBody, "validation"), (m.InquiryChange, "validation")], ref_template=REF)
     defs = defs.get("$defs", {})
     schemas = {**defs, **RESPONSE_SCHEMAS, "NormalisedRequest": _normalised_request(defs["Requirement"]),
                "ParkList": _list("parks", "ParkListItem"), "ParkCollection": _collection(_ref("ParkFeature")),
@@ -78,7 +93,7 @@ def _document() -> dict:
     paths = {
         "/api/v1/parks": {"get": op(
             "listParks", "Search parks (可查)", {"description": "parks", **_by_type("ParkList", "ParkCollection")},
-            parameters=params(m.ParksQuery), tags=("parks",),
+            parameters=params(m.ParksQuery), errors=(400, 422), tags=("parks",),
             links={"GetPark": {"operationId": "getPark", "parameters": {"id": "$response.body#/parks/0/id"}}})},
         "/api/v1/parks/{id}": {"get": op(
             "getPark", "One park with indicators, provenance and plots summary (可看)",
@@ -121,18 +136,28 @@ def _document() -> dict:
             "post": op("createInquiry", "Leave an inquiry to a park (可询)",
                        {"description": "created (Location: the inquiry); keep the token to read it back",
                         "headers": {"Location": {"required": True, "schema": STR}}, **_content("InquiryCreated")},
-                       body="InquiryIn", errors=BODY_ERRORS, ok_status="201", tags=("inquiries",),
+                       body="InquiryIn", errors=(*BODY_ERRORS, 429), ok_status="201", tags=("inquiries",),
+                       security=PUBLIC,
                        links={"GetInquiry": {"operationId": "getInquiry", "parameters": {
-                           "id": "$response.body#/id", "token": "$response.body#/token"}}}),
-            "get": op("listInquiries", "Inquiries (confidential ones are not listed)",
-                      {"description": "inquiries", **_content("InquiryList")},
-                      parameters=params(m.InquiriesQuery), tags=("inquiries",))},
-        "/api/v1/inquiries/{id}": {"get": op(
-            "getInquiry", "An inquiry, to whoever holds its token", {"description": "the inquiry", **_content("Inquiry")},
-            parameters=[inquiry_id, *params(m.TokenQuery),
-                        {"name": "X-Inquiry-Token", "in": "header", "required": False, "schema": STR,
-                         "description": "the token returned when the inquiry was made (or ?token=)"}],
-            errors=(400, 401, 403, 404), tags=("inquiries",))},
+                           "id": "$response.body#/id", "header.X-Inquiry-Token": "$response.body#/token"}}}),
+            "get": op("listInquiries", "Staff: the inquiries in the token's scope, with contacts (audited). "
+                      "Without a token: counts only, nothing personal",
+                      {"description": "inquiries, or counts", **_content("InquiryList")},
+                      parameters=params(m.InquiriesQuery), errors=(400, 401), tags=("inquiries",),
+                      security=[{}, {"bearerAuth": []}])},
+        "/api/v1/inquiries/{id}": {
+            "get": op("getInquiry", "The inquirer (X-Inquiry-Token): the inquiry and its status history. Staff in "
+                      "scope (bearer): everything, notes included (audited)",
+                      {"description": "the inquiry", **_content("Inquiry")}, parameters=[inquiry_id],
+                      errors=(400, 401, 403, 404), tags=("inquiries",), security=INQUIRER_OR_STAFF),
+            "patch": op("changeInquiry", "Staff in scope: change the status, assign, add a note (audited)",
+                        {"description": "the inquiry after the change", **_content("Inquiry")},
+                        parameters=[inquiry_id], body="InquiryChange", errors=(*BODY_ERRORS, 401, 403, 404),
+                        tags=("inquiries",), security=STAFF)},
+        "/api/v1/audit": {"get": op(
+            "auditLog", "Admins: who viewed or changed personal data, accounts and tokens, when, from where",
+            {"description": "audit entries, newest first", **_content("AuditList")},
+            parameters=params(m.AuditQuery), errors=(400, 401, 403), tags=("admin",), security=STAFF)},
         "/api/v1/profiles": {"get": op(
             "listProfiles", "Weight profiles", {"description": "profiles", **_content(
                 _obj(["profiles"], {"profiles": _array(_obj(["name", "title", "description", "weights", "source"], {
@@ -186,11 +211,20 @@ def _document() -> dict:
             parameters=[COLLECTION_ID, path_param("featureId", "feature id", "G331018", "G331018-001", "airport-ZSHC")],
             errors=(404,), tags=("ogc",))},
     }
+    from .openapi_data import paths as data_paths
+
+    paths.update(data_paths(op, _content, STAFF))
     return {"openapi": "3.1.0",
             "info": {"title": "findpark 一键找园 API", "version": f"1 (findpark {__version__})",
                      "description": "Park search and project siting for Zhejiang. Errors are RFC 9457 problem "
-                                    "details (application/problem+json). Geometry is WGS84 lon/lat (RFC 7946)."},
-            "paths": paths, "components": {"schemas": schemas}}
+                                    "details (application/problem+json). Geometry is WGS84 lon/lat (RFC 7946). "
+                                    "Numbers: `score` is the model's value in [0, 1] (people see points: "
+                                    "分 = 100 × score, one decimal); every float is rounded when the "
+                                    "response is written: score, stability, contributions, criteria and "
+                                    "weights to 4 decimals, coordinates (centroid, location, bbox, "
+                                    "coordinates) to 7, every other float (亩, 万元, km …) to 6."},
+            "security": PUBLIC, "paths": paths,
+            "components": {"schemas": schemas, "securitySchemes": SECURITY_SCHEMES}}
 
 
 def build_spec(app=None) -> dict:

@@ -7,7 +7,7 @@ from ..evaluation.schema import DIMENSIONS as _DIMENSIONS
 from ..siting import CRITERIA
 from ..store.schema import EIA_CATEGORIES, LAND_USES, LAYERS, PLOT_STATUSES
 from . import models as m
-from ..services.inquiries import PUBLIC_FIELDS as PUBLIC_INQUIRY
+from ..vocab import AUDIT_ACTIONS, INQUIRY_STATUSES
 
 REF = "#/components/schemas/{model}"
 JSON, GEOJSON, PROBLEM = "application/json", "application/geo+json", "application/problem+json"
@@ -157,9 +157,17 @@ def _counts(keys) -> dict:
 AVAILABILITY = {"available_mu": {"type": "number", "minimum": 0}, "n_available_plots": {"type": "integer", "minimum": 0}}
 PARK_DETAIL = {"indicators": _array(_ref("Indicator")), "plots_summary": _ref("PlotsSummary")}
 SCORED = {"score": NUM, "contributions": CRITERIA_NUMS, "criteria": CRITERIA_NUMS, "reasons": _array(STR)}
+ASSESSED = {"strengths": _array(STR), "weaknesses": _array(STR)}  # the reasons split, on ranked results
+RELAXATION = _obj(["constraint", "field", "from", "to", "unlocks", "text"], {
+    "constraint": STR, "field": STR, "from": {}, "to": {}, "unlocks": {"type": "integer", "minimum": 1}, "text": STR})
 INQUIRY = {"id": STR, "created_at": STR, "park_id": STR, "plot_id": STR_OR_NULL, "company": STR,
            "contact_name": STR, "contact_phone": STR_OR_NULL, "contact_email": STR_OR_NULL,
-           "project_summary": STR, "industry": STR_OR_NULL, "confidential": BOOL, "status": STR}
+           "project_summary": STR, "industry": STR_OR_NULL, "confidential": BOOL,
+           "status": {"enum": list(INQUIRY_STATUSES)}}
+INQUIRY_MORE = {"assignee": STR_OR_NULL, "updated_at": STR_OR_NULL, "token_expires_at": STR_OR_NULL,
+                "token_revoked": {"type": ["boolean", "null"]}, "adcode": STR_OR_NULL}
+INQUIRY_EVENT = {"id": STR, "inquiry_id": STR, "at": STR, "actor": STR, "kind": {"enum": ["status", "assign", "note"]},
+                 "from_status": STR_OR_NULL, "to_status": STR_OR_NULL, "assignee": STR_OR_NULL, "note": STR_OR_NULL}
 
 
 def _normalised_request(requirement: dict) -> dict:
@@ -208,7 +216,10 @@ RESPONSE_SCHEMAS = {
         "total": {"type": "integer", "minimum": 0},
         "by_reason": {"type": "object", "additionalProperties": {"type": "integer", "minimum": 1}},
         "examples": {"type": "object", "additionalProperties": _array(STR, maxItems=3)},
-        "unit": {"enum": ["plots", "parks"]}}),
+        "unit": {"enum": ["plots", "parks"]},
+        "only": {"type": "object", "additionalProperties": {"type": "integer", "minimum": 1}},
+        "scope": _obj(["candidates", "eligible"], {"candidates": {"type": "integer", "minimum": 0},
+                                                   "eligible": {"type": "integer", "minimum": 0}})}),
     "RecommendResponse": _obj(["request", "weights", "profile", "plots", "parks", "excluded", "reference_date",
                                "data_version", "warnings"], {
         "request": _ref("NormalisedRequest"),
@@ -216,14 +227,17 @@ RESPONSE_SCHEMAS = {
         "profile": STR,
         "plots": _array(_obj(["rank", "plot_id", "park_id", "park_name", *SCORED, "stability", "area_mu", "centroid"], {
             "rank": {"type": "integer", "minimum": 1}, "plot_id": STR, "park_id": STR, "park_name": STR, **SCORED,
+            **ASSESSED,
             "stability": {"type": "number", "minimum": 0, "maximum": 1}, "area_mu": NUM, "centroid": LONLAT})),
         "parks": _array(_obj(["rank", "park_id", "name", *SCORED, "best_plot_id", "n_eligible_plots", "via",
                               "centroid"], {
-            "rank": {"type": "integer", "minimum": 1}, "park_id": STR, "name": STR, **SCORED,
+            "rank": {"type": "integer", "minimum": 1}, "park_id": STR, "name": STR, **SCORED, **ASSESSED,
             "best_plot_id": STR_OR_NULL, "n_eligible_plots": {"type": "integer", "minimum": 0},
             "via": {"enum": ["plot", "floor_space"]}, "centroid": LONLAT})),
         "excluded": _ref("Excluded"), "excluded_parks": _ref("Excluded"),
-        "reference_date": {"type": "string", "pattern": DATE}, "data_version": INT, "warnings": _array(STR)}),
+        "reference_date": {"type": "string", "pattern": DATE}, "data_version": INT, "warnings": _array(STR),
+        "eligible": {"type": "integer", "minimum": 0}, "relaxations": _array(RELAXATION),
+        "share_url": STR}),
     "Fit": _obj(["best_plot_id", "score", "contributions", "reasons", "n_eligible_plots", "excluded"], {
         "best_plot_id": STR_OR_NULL, "score": NUM_OR_NULL, "contributions": {"oneOf": [CRITERIA_NUMS, {"type": "null"}]},
         "reasons": _array(STR), "n_eligible_plots": {"type": "integer", "minimum": 0}, "excluded": _ref("Excluded")}),
@@ -232,13 +246,21 @@ RESPONSE_SCHEMAS = {
                         minItems=2, maxItems=4),
         "indicators": _array(_ref("Indicator")),
         "requirement": _ref("NormalisedRequest")}),
-    "Inquiry": _obj(list(INQUIRY), INQUIRY),
-    "InquiryCreated": _obj([*INQUIRY, "token"], {**INQUIRY, "token": {
+    "Inquiry": _obj(list(INQUIRY), {**INQUIRY, **INQUIRY_MORE, "history": _array(_obj(["at", "status"], {
+        "at": STR, "status": {"enum": list(INQUIRY_STATUSES)}})), "events": _array(_ref("InquiryEvent"))}),
+    "InquiryEvent": _obj(["id", "inquiry_id", "at", "actor", "kind"], INQUIRY_EVENT),
+    "InquiryCreated": _obj([*INQUIRY, "token"], {**INQUIRY, **INQUIRY_MORE, "token": {
         "type": "string", "description": "returned once, on creation: send it as X-Inquiry-Token to read the inquiry"}}),
-    "InquiryList": _obj(["inquiries", "total", "confidential_not_listed", "limit", "offset"], {
-        "inquiries": _array(_obj(PUBLIC_INQUIRY, {k: INQUIRY[k] for k in PUBLIC_INQUIRY})),
-        "total": {"type": "integer", "minimum": 0}, "confidential_not_listed": {"type": "integer", "minimum": 0},
-        "limit": INT, "offset": INT}),
+    "InquiryList": _obj(["inquiries", "total"], {
+        "inquiries": _array(_ref("Inquiry")), "total": {"type": "integer", "minimum": 0},
+        "limit": INT, "offset": INT, "detail": STR,
+        "counts": _obj(["total", "by_status"], {"total": {"type": "integer", "minimum": 0}, "by_status": {
+            "type": "object", "additionalProperties": {"type": "integer", "minimum": 0}}})}),
+    "AuditList": _obj(["entries", "total", "limit", "offset"], {
+        "entries": _array(_obj(["id", "at", "actor", "action", "target", "detail"], {
+            "id": STR, "at": STR, "actor": STR, "action": {"enum": list(AUDIT_ACTIONS)}, "target": STR_OR_NULL,
+            "detail": {"type": "object"}, "address": STR_OR_NULL})),
+        "total": {"type": "integer", "minimum": 0}, "limit": INT, "offset": INT}),
     "EvaluationEntry": _obj(list(EVAL_ENTRY), EVAL_ENTRY),
     "Evaluation": _obj(["quarter", "parks", "cutoffs", "grade_counts", "quarters", "dimensions", "provenance"], {
         "quarter": QUARTER, "parks": _array(_ref("EvaluationEntry")),

@@ -9,11 +9,14 @@ from ..services import parkinfo
 from ..http import get_store
 from ..http.parsing import GEOJSON, body, query, respond
 from ..http.problems import Problem, register
-from ..services import comparison, inquiries as inq_service
-from ..services.parks import ParkFilter, search
+from ..http.auth import api_requires, api_user, client_address, unauthorized
+from ..http.limits import inquiries_limit, limiter
+from ..services import audit, comparison, desk, inquiries as inq_service
+from ..services.parks import ParkFilter, search, unknown_industry
 from ..siting import Requirement, recommend
 from ..siting.profiles import list_profiles
 from ..store import Range
+from ..store.cache import cached
 from . import models as m
 from .serialize import collection, record_json
 
@@ -32,6 +35,10 @@ def _park_or_404(pid: str) -> dict:
 @bp.get("/parks")
 def parks():
     q = query(m.ParksQuery)
+    unknown = unknown_industry(q.industry, parkinfo.parks(get_store()))
+    if unknown is not None:
+        raise Problem(422, "Unknown industry", unknown.message(),
+                      [{"name": "industry", "reason": unknown.message(), "suggestions": unknown.suggestions}])
     recs, summaries = search(get_store(), ParkFilter(
         industry=q.industry, district=q.district, level=q.level, q=q.q, adcode=q.adcode,
         bbox=m.parse_bbox(q.bbox), min_available_mu=q.min_available_mu))
@@ -183,9 +190,11 @@ def compare_post():
 # -- inquiries -----------------------------------------------------------------------------------
 PUBLIC_INQUIRY = inq_service.PUBLIC_FIELDS
 REFUSED = {"unknown_park": "no park with id {0!r}", "unknown_plot": "no plot {0!r} in park {1!r}"}
+NO_STORE = {"Cache-Control": "no-store"}  # responses with tokens or personal data are never cached
 
 
 @bp.post("/inquiries")
+@limiter.limit(inquiries_limit)
 def inquiries_post():
     data = body(m.InquiryIn)
     store = get_store()
@@ -196,32 +205,82 @@ def inquiries_post():
                    for f, (code, value) in exc.problems.items()]
         raise Problem(422, "Invalid request body", "the inquiry names an unknown park or plot", invalid) from None
     rec, token = inq_service.create(store, inq)
-    return respond({**rec, "token": token}, 201, headers={"Location": url_for("api.inquiry_get", iid=rec["id"])})
+    return respond({**rec, "token": token}, 201,
+                   headers={"Location": url_for("api.inquiry_get", iid=rec["id"]), **NO_STORE})
 
 
 @bp.get("/inquiries")
 def inquiries_list():
+    """Anonymous: counts only. Staff (bearer token): the inquiries in their scope, with contacts (audited)."""
     q = query(m.InquiriesQuery)
     store = get_store()
-    rows, total = store.list_inquiries(confidential=False, park_id=q.park_id, limit=q.limit, offset=q.offset)
-    _, hidden = store.list_inquiries(confidential=True, park_id=q.park_id, limit=1)
-    return respond({"inquiries": [inq_service.public(r) for r in rows], "total": total,
-                    "confidential_not_listed": hidden, "limit": q.limit, "offset": q.offset})
+    user = api_user()
+    if user is None:
+        if request.headers.get("Authorization"):  # a token was sent but is not valid: say so, not counts
+            raise unauthorized("the API token is not valid (unknown, revoked, or its user disabled)")
+        return respond({"counts": desk.counts(store), "inquiries": [], "total": 0,
+                        "detail": "counts only; staff list their inquiries with an API token"})
+    rows, total = desk.list_for(store, user, status=q.status, park_id=q.park_id, max_age_days=q.max_age_days,
+                                limit=q.limit, offset=q.offset, address=client_address())
+    return respond({"inquiries": rows, "total": total, "limit": q.limit, "offset": q.offset}, headers=NO_STORE)
 
 
 @bp.get("/inquiries/<iid>")
 def inquiry_get(iid):
-    q = query(m.TokenQuery)
-    token = request.headers.get("X-Inquiry-Token") or q.token
-    rec = get_store().get_inquiry(iid)
-    if rec is None:
-        raise Problem(404, "Not Found", f"no inquiry with id {iid!r}")
+    """Staff (bearer token, in scope): the whole inquiry with its history (audited). The inquirer (header
+    X-Inquiry-Token, never a query parameter): the inquiry and its status history, not the staff notes."""
+    store = get_store()
+    if request.args.get("token") is not None:
+        raise Problem(400, "Invalid request parameters", "send the inquiry token in the X-Inquiry-Token header, "
+                      "not in the URL (URLs end up in logs)", [{"name": "token", "reason": "not accepted in the URL"}])
+    user = api_user()
+    if user is None and request.headers.get("Authorization"):  # credentials that do not hold: never fall back
+        raise unauthorized("the API token is not valid (unknown, revoked, or its user disabled)")
+    if user is not None:
+        try:
+            return respond(desk.view(store, user, iid, address=client_address()), headers=NO_STORE)
+        except desk.NotVisible:
+            raise Problem(404, "Not Found", f"no inquiry {iid!r} in your scope") from None
+    token = request.headers.get("X-Inquiry-Token")
+    rec = store.get_inquiry(iid)
     if not token:
-        raise Problem(401, "Unauthorized", "give the inquiry's token (X-Inquiry-Token header or ?token=)",
-                      headers={"WWW-Authenticate": "X-Inquiry-Token"})
-    if not inq_service.token_matches(rec, token):
-        raise Problem(403, "Forbidden", "the token does not match this inquiry")
-    return respond(inq_service.without_secret(rec))
+        raise unauthorized("give the inquiry's token (header X-Inquiry-Token) or a staff API token")
+    if rec is None or not inq_service.token_matches(rec, token):
+        raise Problem(403, "Forbidden", "the token does not match this inquiry, or it has expired or been revoked")
+    out = inq_service.without_secret(rec)
+    out["history"] = desk.events(store, iid, public=True)
+    return respond(out, headers=NO_STORE)
+
+
+@bp.patch("/inquiries/<iid>")
+@api_requires("staff")
+def inquiry_patch(iid):
+    change = body(m.InquiryChange)
+    store, user, address = get_store(), api_user(), client_address()
+    if change.status is None and change.assignee is None and change.note is None:
+        raise Problem(422, "Invalid request body", "nothing to change",
+                      [{"name": "body", "reason": "give status, assignee and/or note"}])
+    try:
+        if change.assignee is not None:
+            desk.assign(store, user, iid, change.assignee, address)
+        if change.status is not None:
+            desk.change_status(store, user, iid, change.status, change.note, address)
+        elif change.note is not None:
+            desk.add_note(store, user, iid, change.note, address)
+    except desk.NotVisible:
+        raise Problem(404, "Not Found", f"no inquiry {iid!r} in your scope") from None
+    except desk.DeskError as exc:
+        raise Problem(422, "Invalid request body", str(exc), [{"name": exc.field, "reason": str(exc)}]) from None
+    return respond(desk.view(store, user, iid, address=address), headers=NO_STORE)
+
+
+@bp.get("/audit")
+@api_requires("admin")
+def audit_entries():
+    q = query(m.AuditQuery)
+    rows, total = audit.entries(get_store(), actor=q.actor, action=q.action, target=q.target, limit=q.limit,
+                                offset=q.offset)
+    return respond({"entries": rows, "total": total, "limit": q.limit, "offset": q.offset}, headers=NO_STORE)
 
 
 # -- service -------------------------------------------------------------------------------------
@@ -241,8 +300,10 @@ def vocabulary():
 def health():
     store = get_store()
     try:
-        counts = {layer: store.count(layer) for layer in ("parks", "plots", "amenities")}
-        version = store.data_version
+        version = store.data_version  # one indexed lookup; the counts once per version (constant cost)
+        counts = cached(store, "health.counts",
+                        lambda: {layer: store.count(layer) for layer in ("parks", "plots", "amenities")},
+                        version=version)
     except Exception as exc:  # noqa: BLE001 - any store failure means unhealthy, not a crash
         raise Problem(503, "Service Unavailable", f"store not reachable: {exc}") from None
     return respond({"status": "ok", "findpark": __version__, "backend": store.backend, "data_version": version,

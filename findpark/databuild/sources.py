@@ -47,3 +47,21 @@ def metro_stations(src: Path) -> list[dict]:
         lon, lat = to_wgs84(float(r["lng_gcj02"]), float(r["lat_gcj02"]), "gcj02")
         r["lon"], r["lat"] = float(lon), float(lat)
     return rows
+
+
+def universities(src: Path) -> list[dict]:
+    """The MoE 2025 list's Zhejiang campuses with a point (GCJ-02 in the source, converted to WGS84 here)."""
+    folder = src / "universities-zhejiang"
+    if not folder.exists():
+        return []
+    rows = [r for r in read_csv(folder / "zhejiang_universities_moe2025_campuses.csv") if r["lon_gcj02"]]
+    for r in rows:
+        lon, lat = to_wgs84(float(r["lon_gcj02"]), float(r["lat_gcj02"]), "gcj02")
+        r["lon"], r["lat"] = float(lon), float(lat)
+    return rows
+
+
+def ports(src: Path) -> list[dict]:
+    """World Port Index (NGA Pub. 150) ports in Zhejiang; WGS84 in the source."""
+    path = src / "ports-wpi-zhejiang" / "wpi_zhejiang_ports.csv"
+    return read_csv(path) if path.exists() else []

@@ -92,11 +92,18 @@ def evaluate(store, quarter: str | None = None) -> Evaluation:
 
 def latest_index(store) -> dict:
     """park_id → the latest quarter's 五力 index (0-100); {} when no indicators are loaded."""
+    return {pid: e["index"] for pid, e in latest_standing(store).items()}
+
+
+def latest_standing(store) -> dict:
+    """park_id → {"index", "grade", "rank", "of", "quarter"} of the latest quarter; {} without indicators."""
     try:
         ev = evaluate(store)
     except LookupError:
         return {}
-    return {p["park_id"]: p["index"] for p in ev.parks}
+    n = len(ev.parks)
+    return {p["park_id"]: {"index": p["index"], "grade": p["grade"], "rank": p["rank"], "of": n,
+                           "quarter": ev.quarter, "synthetic": p.get("synthetic", False)} for p in ev.parks}
 
 
 def cached_evaluate(store, quarter: str | None = None) -> Evaluation:

@@ -4,11 +4,41 @@ from __future__ import annotations
 
 from flask import Response, json, request
 from pydantic import ValidationError
+from werkzeug.exceptions import BadRequest
 
+from ..numbers import json_ready
 from ..store.schema import ID_CHARS, ID_PATTERN  # noqa: F401  (re-exported for the front rooms)
 from .problems import Problem, bad_request
 
 GEOJSON = "application/geo+json"
+MAX_PAGES = 100_000
+
+
+class BadParameter(BadRequest):
+    """A query parameter that is not a whole number in its range: 400 (problem details under /api and /ogc,
+    the branded error page naming the parameter elsewhere: ``findpark/web/errors.py``)."""
+
+    def __init__(self, name: str, value: str, lo: int, hi: int):
+        self.param, self.value, self.lo, self.hi = name, value, lo, hi
+        super().__init__(f"query parameter {name!r} must be a whole number from {lo} to {hi}")
+
+
+def int_param(args, name: str, default: int, lo: int, hi: int) -> int:
+    """``args[name]`` as an int in [lo, hi] (``default`` when absent or empty); anything else (``abc``, ``1.5``,
+    ``99999999999999999999``, given twice) → :class:`BadParameter`."""
+    values = args.getlist(name) if hasattr(args, "getlist") else [args.get(name)]
+    values = [v for v in values if v is not None]
+    if not values or (len(values) == 1 and not str(values[0]).strip()):
+        return default
+    raw = str(values[0]).strip()
+    if len(values) > 1 or not raw.isascii() or not raw.isdigit() or len(raw) > 12 or not lo <= int(raw) <= hi:
+        raise BadParameter(name, raw[:40], lo, hi)
+    return int(raw)
+
+
+def page_number(args, name: str = "page", max_pages: int = MAX_PAGES) -> int:
+    """The 1-based page number of a paged list page (``?page=``): 1 when absent, else 1..max_pages or 400."""
+    return int_param(args, name, 1, 1, max_pages)
 
 
 def query(model):
@@ -58,7 +88,8 @@ def body(model):
 
 
 def respond(payload, status: int = 200, mimetype: str = "application/json", headers=None) -> Response:
-    resp = Response(json.dumps(payload, ensure_ascii=False), status=status, mimetype=mimetype)
+    # every float rounded at serialisation to its stated precision (findpark/numbers.py; README: JSON API)
+    resp = Response(json.dumps(json_ready(payload), ensure_ascii=False), status=status, mimetype=mimetype)
     for k, v in (headers or {}).items():
         resp.headers[k] = v
     return resp

@@ -12,7 +12,7 @@ from pyproj.exceptions import CRSError
 from ..geo.datum import geometry_to_wgs84, normalise_datum
 from ..store.errors import LoadError
 from ..store.schema import LAYERS
-from .readers import read_any
+from .readers import read_all
 from .validate import validate_feature
 
 LAYER_ORDER = ("parks", "plots", "amenities")
@@ -63,15 +63,36 @@ def _layer_for(raw, forced: str | None) -> str | None:
     return None
 
 
+MAX_PLOT_PARK_KM = 5.0  # a plot farther than this from its park's boundary is refused
+
+
+def _park_geometries(store, batch_parks: list[dict], replacing: bool) -> dict:
+    geoms = {} if replacing else {r["id"]: r["geometry"] for r in store.read("parks")}
+    geoms.update({r["id"]: r["geometry"] for r in batch_parks})
+    return geoms
+
+
+def _km_from(geom, park) -> float | None:
+    """Roughly how far (km) ``geom`` lies outside ``park`` (0 when it touches it); None without a boundary."""
+    if geom is None or park is None or park.is_empty:
+        return None
+    d = geom.distance(park)
+    if d == 0:
+        return 0.0
+    lat = park.centroid.y
+    return d * 111.32 * max(np.cos(np.radians(lat)), 0.5)
+
+
 def prepare(store, paths, *, crs: str | None = None, layer: str | None = None, replace: bool = False):
     """Read and validate everything; return (batches, notes) or raise LoadError listing every problem."""
     problems: list[str] = []
     notes: list[str] = []
     batches: dict[str, list[dict]] = {}
     seen: dict[tuple, str] = {}
-    for p in paths:
-        raw = read_any(p)
+    raws = [raw for p in paths for raw in read_all(p)]
+    for raw in raws:
         problems += raw.problems
+        notes += raw.notes
         name = _layer_for(raw, layer)
         if name is None:
             problems.append(f"{raw.path.name}: cannot tell which layer it holds; name the file parks/plots/"
@@ -90,7 +111,7 @@ def prepare(store, paths, *, crs: str | None = None, layer: str | None = None, r
             except Exception as exc:  # pyproj/shapely failures on garbage coordinates
                 problems.append(f"{feat['label']}: cannot convert coordinates ({exc})")
                 continue
-            rec, fprobs, fnotes = validate_feature(name, geom, feat["properties"])
+            rec, fprobs, fnotes = validate_feature(name, geom, feat["properties"], raw.from_text)
             problems += [f"{feat['label']}: {m}" for m in fprobs]
             notes += [f"{feat['label']}: {m}" for m in fnotes]
             if rec is None:
@@ -106,9 +127,17 @@ def prepare(store, paths, *, crs: str | None = None, layer: str | None = None, r
     batch_parks = {r["id"] for r in batches.get("parks", [])}
     replacing_parks = replace and "parks" in batches
     known_parks = batch_parks | (set() if replacing_parks else store.ids("parks"))
+    park_geoms = None
     for rec in batches.get("plots", []):
         if rec["park_id"] not in known_parks:
             problems.append(f"plot {rec['id']}: park_id {rec['park_id']!r} does not exist in the store or this load")
+            continue
+        if park_geoms is None:
+            park_geoms = _park_geometries(store, batches.get("parks", []), replacing_parks)
+        km = _km_from(rec["geometry"], park_geoms.get(rec["park_id"]))
+        if km is not None and km > MAX_PLOT_PARK_KM:
+            problems.append(f"plot {rec['id']}: lies {km:.1f} km from the boundary of its park {rec['park_id']} "
+                            f"(at most {MAX_PLOT_PARK_KM:g} km): a wrong park_id, or coordinates in another datum")
     if replacing_parks and not (replace and "plots" in batches):
         orphans = sorted(p for p in store.ids("plots") if p)  # plots kept must still have their park
         kept = store.read("plots", where={"id": orphans}) if orphans else []

@@ -1,27 +1,36 @@
 """Read feature files into (features, declared CRS).
 
 Every input must say which datum it is in, because Chinese sources are often GCJ-02 with no tag:
-- GeoJSON: a legacy ``crs`` member (``EPSG:4326``, ``OGC:CRS84``, ``EPSG:4490``, a projected EPSG code)
-  or the foreign member ``"datum": "wgs84" | "gcj02" | "bd09"``; otherwise pass ``crs=`` / ``--crs``.
-- GeoPackage, Shapefile and anything else GDAL reads: the file's own CRS (``--crs`` when it has none).
+- GeoJSON (recognised by its content, whatever the file is called): a legacy ``crs`` member (``EPSG:4326``,
+  ``OGC:CRS84``, ``EPSG:4490``, a projected EPSG code) or the foreign member ``"datum": "wgs84" | "gcj02" |
+  "bd09"``; otherwise pass ``crs=`` / ``--crs``. GDAL's GeoJSON driver always claims WGS84, so its claim is
+  never taken.
+- GeoPackage, Shapefile: the file's own CRS (``--crs`` when it has none). Shapefile column names are cut to 10
+  characters; ``SHAPEFILE_FIELDS`` maps each cut name back (documented in the README). A ``.dbf`` without a
+  ``.cpg`` is read as UTF-8, and as GBK when it is not UTF-8 (the usual Chinese GIS export).
+- XLSX/CSV (``tabular.py``): no CRS of their own, so ``--crs`` is always needed.
+
+GeoJSON is streamed feature by feature (ijson), so a large file is never held as one text.
 """
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass, field
+import math
 from pathlib import Path
 
 import shapely
 from shapely.geometry import shape
 
+from ..store.schema import LAYERS
+from .raw import MAX_PROBLEMS, RawLayer, _label  # noqa: F401  (RawLayer is part of this module's interface)
 
-@dataclass
-class RawLayer:
-    path: Path
-    features: list[dict]  # {"geometry": shapely|None, "properties": dict, "label": str}
-    declared_crs: str | None
-    layer_hint: str | None = None
-    problems: list[str] = field(default_factory=list)
+MAX_NESTING = 32  # JSON levels: a MultiPolygon feature needs 8
+MAX_DEPTH = {"Point": 1, "MultiPoint": 2, "LineString": 2, "MultiLineString": 3, "Polygon": 3, "MultiPolygon": 4}
+
+
+# Shapefile (dBase) column names hold at most 10 characters: the contract's longer names arrive cut. Each cut
+# name is unique within its layer, so the map is explicit and total (tests/test_imports.py checks it).
+SHAPEFILE_FIELDS: dict[str, dict[str, str]] = {
+    name: {f.name[:10]: f.name for f in layer.fields if len(f.name) > 10} for name, layer in LAYERS.items()}
 
 
 def _crs_name(crs) -> str | None:
@@ -33,70 +42,218 @@ def _crs_name(crs) -> str | None:
     return str(crs)
 
 
-def _label(path: Path, i: int, props: dict) -> str:
-    fid = props.get("id") if isinstance(props, dict) else None
-    return f"{path.name} feature #{i}" + (f" (id={fid})" if fid is not None else "")
+def check_coordinates(geom: dict) -> tuple[str | None, bool]:
+    """A GeoJSON geometry's coordinates: (problem or None, has_z). Numbers only (no strings, booleans, NaN),
+    nested exactly as deep as its type says; checked without recursion."""
+    kind = geom.get("type")
+    if kind not in MAX_DEPTH:
+        return f"geometry type {kind!r} is not a Point, LineString or Polygon (or Multi…)", False
+    want = MAX_DEPTH[kind]
+    stack = [(geom.get("coordinates"), 1)]
+    has_z = False
+    while stack:
+        node, depth = stack.pop()
+        if not isinstance(node, list):
+            return f"coordinates of a {kind} must be nested lists", False
+        if depth == want:
+            if len(node) not in (2, 3):
+                return f"a position has {len(node)} values; expected lon, lat (and an optional height)", False
+            for v in node:
+                if isinstance(v, bool) or not isinstance(v, (int, float)):
+                    return f"coordinate {v!r} is not a number", False
+                if not math.isfinite(v):
+                    return f"coordinate {v!r} is not finite", False
+            has_z = has_z or len(node) == 3
+        else:
+            stack.extend((child, depth + 1) for child in node)
+    return None, has_z
+
+
+def to_shape(gj, label: str, raw: RawLayer):
+    """A GeoJSON geometry dict → shapely (2-D), or None after recording a problem."""
+    if not isinstance(gj, dict):
+        raw.problem(f"{label}: geometry is not an object")
+        return None
+    problem, has_z = check_coordinates(gj)
+    if problem:
+        raw.problem(f"{label}: malformed geometry ({problem})")
+        return None
+    try:
+        geom = shape(gj)
+    except (ValueError, TypeError, AttributeError, IndexError, RecursionError,
+            shapely.errors.GEOSException) as exc:
+        raw.problem(f"{label}: malformed geometry ({exc})")
+        return None
+    if has_z:
+        geom = shapely.force_2d(geom)
+        raw.notes.append(f"{label}: heights (3-D coordinates) dropped")
+    return geom
+
+
+def _numbers(obj):
+    """ijson gives Decimals; the contract wants floats/ints."""
+    from decimal import Decimal
+
+    if isinstance(obj, Decimal):
+        return int(obj) if obj == obj.to_integral_value() and "." not in str(obj) and "E" not in str(obj).upper() \
+            else float(obj)
+    if isinstance(obj, list):
+        return [_numbers(v) for v in obj]
+    if isinstance(obj, dict):
+        return {k: _numbers(v) for k, v in obj.items()}
+    return obj
+
+
+def _top_level(path: Path) -> dict:
+    """The FeatureCollection's own members (type, crs, datum, layer, name), streamed past the features."""
+    import ijson
+
+    top: dict = {}
+    depth = 0
+    with open(path, "rb") as fh:  # depth first, before anything builds objects from it (a C stack overflow)
+        for event, _ in ijson.basic_parse(fh, buf_size=4096):
+            if event in ("start_map", "start_array"):
+                depth += 1
+                if depth > MAX_NESTING:
+                    raise ValueError(f"nested deeper than {MAX_NESTING} levels")
+            elif event in ("end_map", "end_array"):
+                depth -= 1
+    with open(path, "rb") as fh:
+        for prefix, event, value in ijson.parse(fh):
+            if prefix in ("type", "datum", "layer", "name") and event in ("string", "number"):
+                top[prefix] = value
+            elif prefix in ("crs.properties.name", "crs.properties.href", "crs") and event == "string":
+                top.setdefault("crs", value)
+            elif prefix == "features" and event == "start_array":
+                top["has_features"] = True
+    return top
 
 
 def read_geojson(path: Path) -> RawLayer:
+    import ijson
+
     try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        return RawLayer(path, [], None, problems=[f"{path.name}: not readable GeoJSON ({exc})"])
-    if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection" or not isinstance(doc.get("features"), list):
+        top = _top_level(path)
+    except (OSError, ijson.JSONError, ValueError, RecursionError, UnicodeDecodeError) as exc:
+        return RawLayer(path, [], None, problems=[f"{path.name}: not readable GeoJSON ({str(exc)[:200]})"])
+    if top.get("type") != "FeatureCollection" or not top.get("has_features"):
         return RawLayer(path, [], None, problems=[f"{path.name}: not a GeoJSON FeatureCollection"])
-    declared = _crs_name(doc.get("crs")) or doc.get("datum")
-    raw = RawLayer(path, [], declared, layer_hint=doc.get("layer") or doc.get("name"))
-    for i, f in enumerate(doc["features"]):
-        props = (f.get("properties") if isinstance(f, dict) else None) or {}
-        if isinstance(f, dict) and "id" in f and "id" not in props:
-            props = {**props, "id": f["id"]}
-        label = _label(path, i, props)
-        geom = None
-        if not isinstance(f, dict) or f.get("type") != "Feature":
-            raw.problems.append(f"{label}: not a GeoJSON Feature")
-            continue
-        if f.get("geometry") is not None:
-            try:
-                geom = shape(f["geometry"])
-            except Exception as exc:  # shapely raises several types for malformed geometry
-                raw.problems.append(f"{label}: malformed geometry ({exc})")
-                continue
-        raw.features.append({"geometry": geom, "properties": props, "label": label})
+    raw = RawLayer(path, [], top.get("crs") or top.get("datum"), layer_hint=top.get("layer") or top.get("name"))
+    try:
+        with open(path, "rb") as fh:
+            for i, f in enumerate(ijson.items(fh, "features.item")):
+                _geojson_feature(raw, i, _numbers(f))
+    except (ijson.JSONError, ValueError, RecursionError) as exc:
+        raw.problem(f"{path.name}: not readable GeoJSON ({str(exc)[:200]})")
+    if not raw.features and not raw.problems:
+        raw.problem(f"{path.name}: the FeatureCollection has no features")
     return raw
+
+
+def _geojson_feature(raw: RawLayer, i: int, f) -> None:
+    if not isinstance(f, dict) or f.get("type") != "Feature":
+        raw.problem(f"{raw.path.name} feature #{i}: not a GeoJSON Feature")
+        return
+    props = f.get("properties") or {}
+    if not isinstance(props, dict):
+        raw.problem(f"{raw.path.name} feature #{i}: properties is not an object")
+        return
+    if "id" in f and "id" not in props:
+        props = {**props, "id": f["id"]}
+    label = _label(raw.path, i, props)
+    geom = None
+    if f.get("geometry") is not None:
+        geom = to_shape(f["geometry"], label, raw)
+        if geom is None:
+            return
+    raw.features.append({"geometry": geom, "properties": props, "label": label})
+
+
+def _read_frame(path: Path, layer: str | None, encoding: str | None):
+    import pyogrio
+
+    return pyogrio.read_dataframe(path, layer=layer, encoding=encoding)
 
 
 def read_gdal(path: Path, layer: str | None = None) -> RawLayer:
     import pyogrio
 
+    notes = []
     try:
-        df = pyogrio.read_dataframe(path, layer=layer)
-    except Exception as exc:  # pyogrio/GDAL errors come in many classes
-        return RawLayer(path, [], None, problems=[f"{path.name}: GDAL cannot read it ({exc})"])
-    declared = df.crs.to_string() if df.crs is not None else None
+        info = pyogrio.read_info(path, layer=layer)
+        driver = info.get("driver")
+        is_shp = driver == "ESRI Shapefile"
+        no_cpg = is_shp and not any(path.with_suffix(s).exists() for s in (".cpg", ".CPG"))
+        try:
+            df = _read_frame(path, layer, "utf-8" if no_cpg else None)
+        except UnicodeDecodeError:
+            df = _read_frame(path, layer, "gbk")
+            notes.append(f"{path.name}: no .cpg beside the .dbf and not UTF-8: read as GBK")
+    except Exception as exc:  # pyogrio/GDAL errors come in many classes  # noqa: BLE001
+        return RawLayer(path, [], None, problems=[f"{path.name}: GDAL cannot read it ({str(exc)[:200]})"])
+    # GDAL's JSON drivers claim WGS84 for every file: an untagged GeoJSON must not pass the datum rule that way
+    declared = None if driver in ("GeoJSON", "GeoJSONSeq", "ESRIJSON", "TopoJSON", "CSV") else (
+        df.crs.to_string() if df.crs is not None else None)
     geoms = list(df.geometry) if "geometry" in df else [None] * len(df)
     props_df = df.drop(columns="geometry", errors="ignore")
-    feats = []
+    rename = {}
+    if is_shp:
+        for table in SHAPEFILE_FIELDS.values():
+            rename.update({k: v for k, v in table.items() if k in props_df.columns})
+    raw = RawLayer(path, [], declared, layer_hint=layer, notes=notes)
     for i, (geom, props) in enumerate(zip(geoms, props_df.to_dict("records"))):
-        props = {k: (None if _isnull(v) else v) for k, v in props.items()}
-        feats.append({"geometry": geom, "properties": props, "label": _label(path, i, props)})
-    return RawLayer(path, feats, declared, layer_hint=layer)
+        props = {rename.get(k, k): (None if _isnull(v) else v) for k, v in props.items()}
+        if geom is not None and shapely.has_z(geom):
+            geom = shapely.force_2d(geom)
+            raw.notes.append(f"{_label(path, i, props)}: heights (3-D coordinates) dropped")
+        raw.features.append({"geometry": geom, "properties": props, "label": _label(path, i, props)})
+    if not raw.features:
+        raw.problem(f"{path.name}{f' layer {layer}' if layer else ''}: no features")
+    return raw
 
 
 def _isnull(v) -> bool:
     try:
         return v is None or (isinstance(v, float) and v != v)
-    except Exception:
+    except Exception:  # noqa: BLE001
         return False
 
 
-def read_any(path, layer: str | None = None) -> RawLayer:
+def _looks_like_json(path: Path) -> bool:
+    with open(path, "rb") as fh:
+        head = fh.read(64).lstrip(b"\xef\xbb\xbf \t\r\n")
+    return head[:1] in (b"{", b"[")
+
+
+def read_all(path, layer: str | None = None) -> list[RawLayer]:
+    """Every layer a file holds: a GeoPackage gives each of its layers named parks/plots/amenities (or its only
+    layer); other files one."""
     path = Path(path)
-    if not path.exists():
-        return RawLayer(path, [], None, problems=[f"{path}: no such file"])
-    if path.suffix.lower() in (".geojson", ".json"):
-        return read_geojson(path)
-    return read_gdal(path, layer)
+    if not path.is_file():
+        return [RawLayer(path, [], None, problems=[f"{path.name}: no such file"])]
+    suffix = path.suffix.lower()
+    if _looks_like_json(path):  # by content, whatever the name says (the datum rule holds for any name)
+        return [read_geojson(path)]
+    if suffix in (".xlsx", ".csv"):
+        from .tabular import read_table
+
+        return [read_table(path)]
+    if suffix == ".gpkg" and layer is None:
+        import pyogrio
+
+        try:
+            names = [str(n) for n, _ in pyogrio.list_layers(path)]
+        except Exception as exc:  # noqa: BLE001
+            return [RawLayer(path, [], None, problems=[f"{path.name}: GDAL cannot read it ({str(ex)[:200]})"
+                                                       for ex in (exc,)])]
+        ours = [n for n in names if n in LAYERS]
+        if ours:
+            return [read_gdal(path, n) for n in ours]
+    return [read_gdal(path, layer)]
+
+
+def read_any(path, layer: str | None = None) -> RawLayer:
+    return read_all(path, layer)[0]
 
 
 def coordinates(geom):

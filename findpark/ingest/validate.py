@@ -75,12 +75,25 @@ def check_geometry(geom, layer: Layer):
 _DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
 
-def coerce(f, value):
-    """Coerce one property value to the field's type; raise ValueError with a reason."""
+MAX_TEXT = {"source": 2000}  # characters; every other text field at most 300
+_NUMBER_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+
+
+def coerce(f, value, from_text: bool = False):
+    """Coerce one property value to the field's type; raise ValueError with a reason. ``from_text``: the value
+    came from a text table (CSV), so numbers and lists arrive as text."""
+    if from_text and isinstance(value, str):
+        if f.type in ("real", "integer") and _NUMBER_RE.match(value.strip()):
+            value = float(value) if f.type == "real" else (int(float(value)) if float(value).is_integer() else value)
+        elif f.type == "list" and not value.startswith("["):
+            value = [v.strip() for v in re.split(r"[、,;|]", value) if v.strip()]
     if f.type == "text":
         if isinstance(value, bool) or not isinstance(value, (str, int)):
             raise ValueError(f"expected text, got {type(value).__name__}")
         value = str(value).strip()
+        limit = MAX_TEXT.get(f.name, 300)
+        if len(value) > limit:
+            raise ValueError(f"is {len(value):,} characters long; at most {limit}")
         if f.name == "max_eia" and value in EIA_ZH:
             value = EIA_ZH[value]
         if value == "" and f.required:
@@ -128,7 +141,7 @@ def coerce(f, value):
     return value
 
 
-def validate_feature(layer_name: str, geom, props: dict):
+def validate_feature(layer_name: str, geom, props: dict, from_text: bool = False):
     """One feature (geometry already in WGS84) → (record | None, problems, notes)."""
     layer = LAYERS[layer_name]
     problems, notes = [], []
@@ -148,12 +161,13 @@ def validate_feature(layer_name: str, geom, props: dict):
             rec[f.name] = [] if f.type == "list" else None
             continue
         try:
-            rec[f.name] = coerce(f, value)
+            rec[f.name] = coerce(f, value, from_text)
         except ValueError as exc:
             problems.append(f"field '{f.name}' {exc}")
-    ignored = sorted(set(props) - set(layer.by_name))
+    ignored = sorted(str(k)[:40] for k in set(props) - set(layer.by_name))
     if ignored:
-        notes.append(f"ignored fields not in the {layer_name} contract: {', '.join(ignored)}")
+        shown = ", ".join(ignored[:20]) + (f" … ({len(ignored)} in all)" if len(ignored) > 20 else "")
+        notes.append(f"ignored fields not in the {layer_name} contract: {shown}")
     if layer_name == "plots" and rec.get("far_min") is not None and rec.get("far_max") is not None \
             and rec["far_min"] > rec["far_max"]:
         problems.append(f"far_min {rec['far_min']} is above far_max {rec['far_max']}")

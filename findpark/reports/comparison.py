@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from xml.sax.saxutils import escape as _xml
 
-from .. import vocab
+from .. import numbers, vocab
+from ..services.provenance import short_text
 from ..services.comparison import fmt_num, radar_series, radar_unit, reason_label
 from ..siting import CRITERIA
 from . import xlsx
@@ -64,7 +65,7 @@ def _fit_rows(data: dict) -> list[list]:
     rows.append(["最佳地块"] + [
         (f"{x['fit']['best_plot_id']}\n{fmt_num(x['best_plot']['area_mu'], 1)} 亩 · {x['best_plot']['land_use']}{MARK}"
          if x["best_plot"] else (x["fit"]["best_plot_id"] or "无符合全部条件的地块")) for x in parks])
-    rows.append(["得分"] + [f"{x['fit']['score']:.3f}" if x["fit"]["score"] is not None else "—" for x in parks])
+    rows.append(["得分"] + [numbers.points_text(x["fit"]["score"]) for x in parks])
     rows.append(["符合条件的地块"] + [f"{x['fit']['n_eligible_plots']} 块" for x in parks])
     rows.append(["得分构成"] + [contrib_text(x["fit"]["contributions"]) for x in parks])
     rows.append(["理由"] + ["；".join(x["fit"]["reasons"]) or "—" for x in parks])
@@ -102,7 +103,7 @@ def _evaluation(doc: Pdf, data: dict, story: list) -> None:
 
 
 def pdf(data: dict) -> bytes:
-    from reportlab.platypus import Spacer
+    from reportlab.platypus import KeepTogether, Spacer
 
     names = "、".join(p["name"] for p in data["parks"])
     doc = Pdf(f"{SUBJECT} {names}", SUBJECT, landscape=True)
@@ -147,14 +148,17 @@ def pdf(data: dict) -> bytes:
         story.append(doc.table(_fit_rows(data), widths))
 
     story.append(doc.heading("数据来源与说明"))
+    story.append(p(short_text(parks[0]), doc.small))  # the line for people; the table below has the rest
     story.append(p(SOURCES_NOTE, doc.small))
     rows = [["园区", "来源", "截至", "模拟字段"]] + [
         [f"{x['name']}（{x['id']}）", x["source"] or "—", x["as_of"] or "—", xlsx.synth_fields(x["synthetic"])]
         for x in parks]
-    story.append(doc.table(rows, [60 * mm, 90 * mm, 24 * mm, W - 174 * mm], size=7))
+    # the closing note keeps to the table before it: never a page holding the disclaimer alone
+    tail = [doc.table(rows, [60 * mm, 90 * mm, 24 * mm, W - 174 * mm], size=7)]
     if data["quarter"]:
-        story.append(p(f"五力评价 {data['quarter']}：来源 {'、'.join(data['evaluation_sources']) or '—'}。", doc.small))
-    story.append(p(SYNTH_NOTE, doc.warn))
+        tail.append(p(f"五力评价 {data['quarter']}：来源 {'、'.join(data['evaluation_sources']) or '—'}。", doc.small))
+    tail.append(p(SYNTH_NOTE, doc.warn))
+    story.append(KeepTogether(tail))
     return doc.build(story)
 
 
@@ -194,12 +198,12 @@ def workbook(data: dict) -> bytes:
             fit, bp_ = p["fit"], p["best_plot"] or {}
             rows.append([p["id"], p["name"], fit["best_plot_id"] or "", (bp_.get("area_mu"), True) if bp_ else None,
                          bp_.get("land_use") or "", (bp_.get("price_wan_per_mu"), True) if bp_ else None,
-                         round(fit["score"], 6) if fit["score"] is not None else None, fit["n_eligible_plots"],
-                         *[round(fit["contributions"][c], 6) if fit["contributions"] else None for c in CRITERIA],
+                         numbers.points(fit["score"]), fit["n_eligible_plots"],
+                         *[numbers.points(fit["contributions"][c]) if fit["contributions"] else None for c in CRITERIA],
                          "；".join(fit["reasons"]), fit["excluded"]["total"],
                          "，".join(f"{reason_label(c)} {n}" for c, n in fit["excluded"]["by_reason"].items())])
-        xlsx.sheet(wb, "最佳地块", ["园区编号", "园区", "最佳地块", "面积（亩）", "用地性质", "地价（万元/亩）", "得分",
-                                 "符合条件地块数", *[f"得分构成·{vocab.label('criterion', c)}" for c in CRITERIA],
+        xlsx.sheet(wb, "最佳地块", ["园区编号", "园区", "最佳地块", "面积（亩）", "用地性质", "地价（万元/亩）", "得分（分）",
+                                 "符合条件地块数", *[f"得分构成·{vocab.label('criterion', c)}（分）" for c in CRITERIA],
                                  "理由", "排除地块数", "排除原因"], rows,
                    {"园区": 26, "理由": 100, "排除原因": 60, "最佳地块": 16})
     notes = [("园区", "、".join(names)), ("数据版本", str(data["data_version"])),

@@ -8,6 +8,21 @@ from .. import vocab
 from .pdf import MARK
 
 SYNTH_FORMAT = f'General"{MARK}"'  # a synthetic number stays a number, shown with ※
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def inert(value):
+    """A text cell that a spreadsheet will never evaluate: text starting with ``= + - @`` (or a tab/CR) gets a
+    leading ``'`` (a requirement named ``=HYPERLINK(…)`` stays text). Numbers, dates and None pass through."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _text_cells(cells) -> None:
+    for cell in cells:  # openpyxl makes any str starting with "=" a formula: force text
+        if isinstance(cell.value, str):
+            cell.data_type = "s"
 
 
 def synth_fields(fields) -> str:
@@ -21,7 +36,7 @@ def new_workbook(title: str):
     from openpyxl import Workbook
 
     wb = Workbook()
-    wb.properties.title = title
+    wb.properties.title = inert(title)
     wb.properties.creator = "findpark"
     return wb
 
@@ -31,13 +46,15 @@ def sheet(wb, title: str, header: list[str], rows: list[list], widths: dict | No
     from openpyxl.styles import Alignment, Font, PatternFill
 
     ws = wb.create_sheet(title)
-    ws.append(header)
+    ws.append([inert(h) for h in header])
+    _text_cells(ws[1])
     for cell in ws[1]:
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="DDE6EF")
         cell.alignment = Alignment(vertical="top", wrap_text=True)
     for row in rows:
-        ws.append([c[0] if isinstance(c, tuple) else c for c in row])
+        ws.append([inert(c[0] if isinstance(c, tuple) else c) for c in row])
+        _text_cells(ws[ws.max_row])
         for cell, c in zip(ws[ws.max_row], row):
             if isinstance(c, tuple) and c[1] and isinstance(c[0], (int, float)):
                 cell.number_format = SYNTH_FORMAT

@@ -13,7 +13,7 @@ import re
 
 from pydantic import ValidationError
 
-from .. import vocab
+from .. import numbers, vocab
 from . import parkinfo
 from ..siting import Requirement
 from ..siting.compare import best_plots
@@ -77,10 +77,7 @@ def fmt_num(v, nd: int = 2) -> str:
         return "—"
     if isinstance(v, bool):
         return "是" if v else "否"
-    if isinstance(v, (int, float)):
-        s = f"{v:,.{nd}f}"
-        return s.rstrip("0").rstrip(".") if "." in s else s
-    return str(v)
+    return numbers.number(v, nd)  # the one formatter (findpark/numbers.py)
 
 
 def value_text(v, lang: str = "zh") -> str:
@@ -225,9 +222,16 @@ def requirement_from_args(args, tr=_zh, lang: str = "zh") -> dict:
     return out
 
 
+def _weights_text(w: dict, lang: str = "zh") -> str:
+    """Weights as people read them everywhere: percentages of their sum (42, 20 … → 32%, 15% …)."""
+    total = sum(x for x in w.values() if x) or 1.0
+    return ("，" if lang == "zh" else ", ").join(
+        f"{vocab.label('criterion', k, lang)} {numbers.percent((x or 0) / total)}" for k, x in w.items())
+
+
 def requirement_text(req: Requirement, lang: str = "zh") -> list[tuple[str, str]]:
     """(label, value) of what the requirement asks, for the page and the exports."""
-    out = [(field_label(k, lang), value_text(v, lang))
+    out = [(field_label(k, lang), _weights_text(v, lang) if k == "weights" else value_text(v, lang))
            for k, v in req.model_dump(exclude_none=True, exclude_defaults=True).items()]
     out.append((vocab.label("request_field", "allowed_land_uses", lang), ("、" if lang == "zh" else ", ").join(req.allowed_land_uses)))
     return out

@@ -98,20 +98,38 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
+TOKEN_DAYS = 180  # an inquirer's token stops working after this (and when staff revoke it)
+
+
 def create(store, inq: InquiryIn) -> tuple[dict, str]:
-    """Write the inquiry: (the stored record without its token hash, the token, to be shown once)."""
+    """Write the inquiry: (the stored record without its token hash, the token, to be shown once). The park's
+    adcode is kept with it, so district-scoped staff find it."""
     token = secrets.token_urlsafe(24)
+    now = _dt.datetime.now(_dt.timezone.utc)
+    park = store.get("parks", inq.park_id) or {}
     rec = store.add_inquiry({**inq.model_dump(), "id": secrets.token_hex(8),
-                             "created_at": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
-                             "token_sha256": token_hash(token), "status": "new"})
+                             "created_at": now.isoformat(timespec="seconds"),
+                             "updated_at": now.isoformat(timespec="seconds"),
+                             "token_sha256": token_hash(token), "status": "new", "adcode": park.get("adcode"),
+                             "token_expires_at": (now + _dt.timedelta(days=TOKEN_DAYS)).isoformat(timespec="seconds"),
+                             "token_revoked": False})
     return without_secret(rec), token
 
 
+SECRET_FIELDS = ("token_sha256",)
+
+
 def without_secret(rec: dict) -> dict:
-    return {k: v for k, v in rec.items() if k != "token_sha256"}
+    return {k: v for k, v in rec.items() if k not in SECRET_FIELDS}
 
 
 def token_matches(rec: dict, token: str) -> bool:
+    """The inquirer's token: right, not revoked, not expired."""
+    if not token or not rec.get("token_sha256") or rec.get("token_revoked"):
+        return False
+    expires = rec.get("token_expires_at")
+    if expires and _dt.datetime.fromisoformat(expires) < _dt.datetime.now(_dt.timezone.utc):
+        return False
     return hmac.compare_digest(token_hash(token), rec["token_sha256"])
 
 

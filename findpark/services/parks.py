@@ -7,27 +7,39 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .. import taxonomy
-from . import parkinfo
+from ..taxonomy import matching
+from . import parkinfo, search_index
 
 
 def industry_matches(park: dict, query: str) -> bool:
-    """A label (装备制造), a GB/T 4754 code (C34: matches C34 and anything under it) or a fragment (医药)."""
+    """A label (装备制造), a trade name (芯片), a GB/T 4754 code (C34: parks whose industry lies within C34) or
+    several of them (汽车零部件、锂电池): the one matcher's exact level (``taxonomy.matching``), the same the
+    siting industry criterion scores 1. Text the table does not know is matched as a fragment of the park's
+    主导产业 labels (医药)."""
     q = query.strip()
     if not q:
         return True
-    labels = park.get("leading_industries") or []
-    if q in labels:
-        return True
-    park_codes = park.get("industry_codes") or []
     try:
-        wanted = taxonomy.resolve(q)
-    except KeyError:
-        wanted = ()
-    for w in wanted:
-        if any(c.startswith(w) or w.startswith(c) for c in park_codes):
-            return True
-    return any(q in lab for lab in labels)
+        wanted = matching.parse(q)
+    except matching.UnknownIndustry:
+        return any(q in lab for lab in park.get("leading_industries") or [])
+    return matching.park_matches(wanted, park)
+
+
+def unknown_industry(query: str | None, parks: list[dict]) -> matching.UnknownIndustry | None:
+    """The refusal for industry text that is neither a label, trade name or code the table knows nor a fragment
+    of any park's 主导产业 (so the search cannot mean anything): carries up to five closest labels. None when
+    the text is usable."""
+    q = (query or "").strip()
+    if not q:
+        return None
+    try:
+        matching.parse(q)
+        return None
+    except matching.UnknownIndustry as exc:
+        if any(q in lab for p in parks for lab in p.get("leading_industries") or []):
+            return None
+        return exc
 
 
 def district_matches(park: dict, query: str) -> bool:
@@ -48,9 +60,11 @@ def filter_parks(parks: list[dict], *, industry: str | None = None, district: st
             continue
         if level and p.get("level") != level:
             continue
-        if q and q.strip() not in (p.get("name") or ""):
+        if q and not search_index.matches(p, q):  # name, short form, pinyin or initials (hzjk), id
             continue
         out.append(p)
+    if q and q.strip():
+        out.sort(key=lambda p: search_index.rank(p, q))
     return out
 
 
@@ -61,7 +75,7 @@ class ParkFilter:
     industry: str | None = None
     district: str | None = None
     level: str | None = None
-    q: str | None = None  # a fragment of the park's name
+    q: str | None = None  # the park's name: a fragment, its short form, pinyin or initials (services.search_index)
     adcode: str | None = None  # an adcode prefix
     bbox: tuple | None = None  # (minlon, minlat, maxlon, maxlat): parks whose geometry meets it
     min_available_mu: float | None = None

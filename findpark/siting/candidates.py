@@ -13,7 +13,7 @@ import numpy as np
 import shapely
 
 from ..access import AmenityIndex, amenity_indexes  # noqa: F401  (AmenityIndex: the type of data.amenities)
-from ..evaluation import latest_index
+from ..evaluation import latest_standing
 from ..store.cache import cached
 from ..store.schema import EIA_CATEGORIES, LAND_USES
 
@@ -79,6 +79,7 @@ class SitingData:
     plot_dist: dict = field(default_factory=dict)  # kind -> (km, nearest idx)
     park_dist: dict = field(default_factory=dict)
     park_index: np.ndarray = field(default_factory=lambda: np.zeros(0))  # latest 五力 index / park, NaN if none
+    park_standing: list = field(default_factory=list)  # latest {"grade", "rank", "of", "quarter"} / park, or None
     cache: dict = field(default_factory=dict)  # per-version memo: industry levels, static criteria columns
 
     @property
@@ -147,8 +148,9 @@ def build(store) -> SitingData:
         data.amenities[kind] = index
         data.plot_dist[kind] = index.nearest(data.lon, data.lat)
         data.park_dist[kind] = index.nearest(data.park_lon, data.park_lat)
-    index = latest_index(store)
-    data.park_index = np.array([index.get(p, np.nan) for p in data.park_ids], dtype=float)
+    standing = latest_standing(store)
+    data.park_index = np.array([standing[p]["index"] if p in standing else np.nan for p in data.park_ids], dtype=float)
+    data.park_standing = [standing.get(p) for p in data.park_ids]
     return data
 
 

@@ -1,4 +1,6 @@
-"""Stage 1: hard constraints. Each candidate is counted under the FIRST code it fails, in this order.
+"""Stage 1: hard constraints. Each candidate is counted under the FIRST code it fails, in this order, and
+separately under "fails only this" (``scoped_summary``); both counts cover the request's scope: the plots (or
+parks) in its districts, or all of them.
 
 A check is ``(code, fails)`` where ``fails(idx)`` answers for the candidates ``idx`` (an index array, or
 ``slice(None)`` for all). :func:`first_failure` asks each check only about the candidates that passed
@@ -127,3 +129,33 @@ def first_failure(checks, n: int, n_examples: int = 3, subset: np.ndarray | None
     if alive is None:
         alive = np.arange(n)
     return Failures([c for c, _ in checks], first, alive, counts, examples)
+
+
+def scoped_summary(checks, n: int, scope: np.ndarray | None, eligible: np.ndarray, ids, unit: str,
+                   n_examples: int = 3) -> dict:
+    """The exclusions among the candidates in ``scope`` (a bool mask; None = all): ``by_reason`` counts each
+    under the first check it fails, ``only`` those failing that check and no other, with ``examples`` of the
+    first failures. The district check defines the scope and is not counted."""
+    checks = [(c, f) for c, f in checks if c != "district"]
+    idx = np.arange(n) if scope is None else np.flatnonzero(scope)
+    keep = np.ones(len(idx), dtype=bool)
+    keep[np.isin(idx, eligible)] = False  # eligible candidates fail nothing
+    idx = idx[keep]
+    m = np.zeros((len(checks), len(idx)), dtype=bool)
+    for k, (_, fails) in enumerate(checks):
+        if len(idx):
+            m[k] = fails(idx)
+    first = np.argmax(m, axis=0) if len(checks) else np.zeros(len(idx), dtype=int)
+    n_fail = m.sum(axis=0)
+    by_reason, only, examples = {}, {}, {}
+    for k, (code, _) in enumerate(checks):
+        hit = (first == k) & (n_fail > 0)
+        if hit.any():
+            by_reason[code] = int(hit.sum())
+            examples[code] = [str(x) for x in ids[idx[hit][:n_examples]]]
+        alone = int((m[k] & (n_fail == 1)).sum())
+        if alone:
+            only[code] = alone
+    in_scope = n if scope is None else int(scope.sum())
+    return {"total": int(sum(by_reason.values())), "by_reason": by_reason, "only": only, "examples": examples,
+            "unit": unit, "scope": {"candidates": in_scope, "eligible": int(len(eligible))}}

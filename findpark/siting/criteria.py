@@ -34,7 +34,8 @@ def industry_by_park(data, req: Requirement) -> tuple[np.ndarray, list]:
     memo = data.cache.setdefault("industry", {})
     hit = memo.get(req.industry)
     if hit is None:
-        per_set = [ind.match(req.industry_codes, req.industry_label, codes, labels) for labels, codes in data.codesets]
+        query = req.industry_query
+        per_set = [ind.match(query, labels, codes) for labels, codes in data.codesets]
         levels = np.array([m[0] for m in per_set], dtype=float)
         if len(memo) >= 256:
             memo.clear()

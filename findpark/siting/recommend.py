@@ -11,7 +11,7 @@ import datetime as _dt
 import numpy as np
 
 from .. import vocab
-from . import candidates, constraints, criteria, kernel, reasons
+from . import candidates, constraints, criteria, kernel, reasons, relax
 from .candidates import EPOCH
 from .profiles import weights_for
 from .requirement import CRITERIA, Requirement
@@ -49,6 +49,11 @@ def choice_set(data, req: Requirement, today: _dt.date | None = None, *, ignore_
     return criteria.plot_matrix(data, req, elig, park_industry, today_day), data.plot_ids[elig]
 
 
+def _scope(adcodes: np.ndarray, req: Requirement) -> np.ndarray | None:
+    """The candidates in the request's districts (None: no districts, the whole province)."""
+    return np.isin(adcodes, req.district_adcodes) if req.district_adcodes else None
+
+
 def recommend(store, request, *, today: _dt.date | None = None, data=None) -> dict:
     """Rank plots and parks for a request (dict or Requirement). Raises pydantic.ValidationError on bad input."""
     req = request if isinstance(request, Requirement) else Requirement.model_validate(request)
@@ -69,10 +74,16 @@ def recommend(store, request, *, today: _dt.date | None = None, data=None) -> di
     floor_best = np.full(n_parks, -np.inf)
     floor_row = np.full(n_parks, -1)
     n_eligible = np.zeros(n_parks, dtype=int)
+    relaxations, n_eligible_total = [], 0
     if req.wants_land:
-        failures = constraints.first_failure(constraints.plot_checks(data, req), data.n_plots)
-        excluded = failures.summary(data.plot_ids, "plots")
+        checks = list(constraints.plot_checks(data, req))
+        failures = constraints.first_failure(checks, data.n_plots)
         elig = failures.eligible
+        scope = _scope(data.park_adcode[data.plot_park], req)
+        excluded = constraints.scoped_summary(checks, data.n_plots, scope, elig, data.plot_ids, "plots")
+        n_eligible_total = len(elig)
+        if len(elig) < req.top_k:
+            relaxations = relax.relaxations(data, req, req.model_dump(exclude_none=True), checks, scope, elig)
         X = criteria.plot_matrix(data, req, elig, park_industry, today_day)
         scores = X @ wn
         top = kernel.rank(scores, elig, req.top_k)  # plots are stored in id order: position = id order
@@ -80,11 +91,11 @@ def recommend(store, request, *, today: _dt.date | None = None, data=None) -> di
         for r, (j, s) in enumerate(zip(top, stab), start=1):
             i = elig[j]
             p = data.plot_park[i]
-            why_plot[int(j)] = reasons.plot_reasons(data, req, i, matches[data.park_codeset[p]], today_day)
+            why_plot[int(j)] = reasons.split(reasons.plot_assessment(data, req, i, matches[data.park_codeset[p]], today_day))
             plots_out.append({
                 "rank": r, "plot_id": str(data.plot_ids[i]), "park_id": str(data.park_ids[p]),
                 "park_name": data.park_names[p], "score": float(scores[j]), "contributions": _contrib(X[j], wn),
-                "criteria": _criteria(X[j]), "reasons": why_plot[int(j)],
+                "criteria": _criteria(X[j]), **why_plot[int(j)],
                 "stability": round(float(s), 3), "area_mu": round(float(data.area[i]), 2),
                 "centroid": [round(float(data.lon[i]), 7), round(float(data.lat[i]), 7)],
             })
@@ -98,9 +109,13 @@ def recommend(store, request, *, today: _dt.date | None = None, data=None) -> di
 
     floor_excluded = None
     if req.wants_floor:
-        pfail = constraints.first_failure(constraints.park_checks(data, req), n_parks)
-        floor_excluded = pfail.summary(data.park_ids, "parks")
+        pchecks = list(constraints.park_checks(data, req))
+        pfail = constraints.first_failure(pchecks, n_parks)
         pelig = pfail.eligible
+        floor_excluded = constraints.scoped_summary(pchecks, n_parks, _scope(data.park_adcode, req), pelig,
+                                                    data.park_ids, "parks")
+        if not req.wants_land:
+            n_eligible_total = len(pelig)
         Xp = criteria.park_matrix(data, req, pelig, park_industry)
         floor_best[pelig] = Xp @ wn
         floor_row[pelig] = np.arange(len(pelig))
@@ -117,16 +132,17 @@ def recommend(store, request, *, today: _dt.date | None = None, data=None) -> di
             j = int(plot_row[p])
             i = elig[j]
             row, best_plot, via = X[j], str(data.plot_ids[i]), "plot"
-            why = why_plot.get(j) or reasons.plot_reasons(data, req, i, match, today_day)
+            why = why_plot.get(j) or reasons.split(reasons.plot_assessment(data, req, i, match, today_day))
         else:
             j = int(floor_row[p])
             row, best_plot, via = Xp[j], None, "floor_space"
-            why = reasons.floor_reasons(data, req, p, match)
+            why = reasons.split(reasons.floor_assessment(data, req, p, match))
         n = int(n_eligible[p])
         parks_out.append({
             "rank": r, "park_id": str(data.park_ids[p]), "name": data.park_names[p], "score": float(park_score[p]),
             "best_plot_id": best_plot, "n_eligible_plots": n, "via": via, "contributions": _contrib(row, wn),
-            "criteria": _criteria(row), "reasons": ([f"{n} 个地块符合全部条件"] if n else []) + why,
+            "criteria": _criteria(row), "reasons": ([f"{n} 个地块符合全部条件"] if n else []) + why["reasons"],
+            "strengths": why["strengths"], "weaknesses": why["weaknesses"],
             "centroid": [round(float(data.park_lon[p]), 7), round(float(data.park_lat[p]), 7)],
         })
 
@@ -136,6 +152,8 @@ def recommend(store, request, *, today: _dt.date | None = None, data=None) -> di
         "profile": profile,
         "plots": plots_out,
         "parks": parks_out,
+        "eligible": int(n_eligible_total),
+        "relaxations": relaxations,
         "excluded": excluded if excluded is not None else floor_excluded,
         "reference_date": today.isoformat(),
         "data_version": data.version,

@@ -13,6 +13,7 @@ from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, ValidationE
                       field_validator, model_validator)
 
 from .. import taxonomy, vocab
+from ..taxonomy import matching
 from ..gazetteer import resolve_district
 from ..store.schema import AMENITY_KINDS, EIA_CATEGORIES, LAND_USES
 from .profiles import CRITERIA, list_profiles  # CRITERIA: the order of the weight vector
@@ -99,7 +100,8 @@ class Requirement(BaseModel):
 
     name: str | None = Field(None, max_length=200)
     industry: str = Field(..., min_length=1, max_length=50,
-                          description="catalogue label (生物医药) or GB/T 4754-2017 code (C27, C2710)")
+                          description="catalogue label (生物医药), trade name (芯片, 锂电) or GB/T 4754-2017 code "
+                                      "(C27, C2710); several separated by 、 or a comma (汽车零部件、锂电池)")
     land_mu_min: number(gt=0, le=100_000) | None = Field(None)
     land_mu_max: number(gt=0, le=100_000) | None = Field(None, description="≥ land_mu_min")
     floor_m2: number(gt=0, le=10_000_000) | None = Field(None)
@@ -128,11 +130,10 @@ class Requirement(BaseModel):
     def _industry_known(cls, v: str) -> str:
         v = v.strip()
         try:
-            taxonomy.resolve(v)
-        except KeyError:
-            raise ValueError(f"unknown industry {v!r}: use a catalogue label such as 生物医药 or a GB/T 4754-2017 "
-                             "code such as C27 or C2710") from None
-        return v.upper() if taxonomy.is_code(v) else v
+            q = matching.parse(v)
+        except matching.UnknownIndustry as exc:
+            raise ValueError(exc.message()) from None
+        return "、".join(q.terms)
 
     @field_validator("eia")
     @classmethod
@@ -208,16 +209,17 @@ class Requirement(BaseModel):
         return self.floor_m2 is not None
 
     @property
-    def industry_codes(self) -> tuple[str, ...]:
-        return taxonomy.resolve(self.industry)
+    def industry_query(self) -> matching.Query:
+        return matching.parse(self.industry)
 
     @property
-    def industry_label(self) -> str | None:
-        return None if taxonomy.is_code(self.industry) else self.industry
+    def industry_codes(self) -> tuple[str, ...]:
+        return self.industry_query.codes
 
     @property
     def family(self) -> str | None:
-        return taxonomy.family(self.industry)
+        """The family of the first industry named (it decides the default land use)."""
+        return taxonomy.family(self.industry_query.terms[0])
 
     @property
     def effective_land_use(self) -> str:

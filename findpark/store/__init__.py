@@ -3,9 +3,10 @@
 The protocol every backend implements is :class:`findpark.store.base.Store`; errors are
 :mod:`findpark.store.errors` (no driver exception leaves this package).
 
-URLs: a file path or ``gpkg:PATH`` (GeoPackage, the embedded default, :mod:`findpark.store.gpkg`). Each backend
-is its own subpackage with an ``open_url(url)`` function, chosen here from the URL's scheme (``BACKENDS``);
-adding one (e.g. ``postgresql://`` → ``findpark.store.postgis``) is one line there.
+URLs: a file path or ``gpkg:PATH`` (GeoPackage, the embedded default, :mod:`findpark.store.gpkg`);
+``postgresql://…`` or ``postgres://…`` (PostGIS, :mod:`findpark.store.postgis`, for several app servers on one
+database). Each backend is its own subpackage with an ``open_url(url)`` function, chosen here from the URL's
+scheme (``BACKENDS``).
 """
 from __future__ import annotations
 
@@ -20,8 +21,7 @@ from .schema import LAYERS
 DEFAULT_DB = Path("instance") / "findpark.gpkg"
 
 # URL scheme → backend module (relative to this package) offering ``open_url(url) -> Store``.
-BACKENDS = {"gpkg": ".gpkg"}
-_PLANNED = {"postgresql": "PostGIS", "postgres": "PostGIS"}
+BACKENDS = {"gpkg": ".gpkg", "postgresql": ".postgis", "postgres": ".postgis"}
 
 
 def default_url() -> str:
@@ -41,10 +41,8 @@ def open_store(url: str | os.PathLike | None = None) -> Store:
     """Open (not create) a store from a URL or path. Call ``.init()`` to create the schema."""
     url = str(url) if url is not None else default_url()
     scheme = _scheme(url)
-    if scheme in _PLANNED and scheme not in BACKENDS:
-        raise StoreError(f"{_PLANNED[scheme]} backend is not available yet: use a GeoPackage path or gpkg: URL")
     if scheme not in BACKENDS:
-        raise StoreError(f"unsupported store URL {url!r}: use a .gpkg path or gpkg:PATH")
+        raise StoreError(f"unsupported store URL {url!r}: use a .gpkg path, gpkg:PATH or postgresql://…")
     return importlib.import_module(BACKENDS[scheme], __name__).open_url(url)
 
 

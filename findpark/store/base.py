@@ -97,6 +97,12 @@ class Store(Protocol):
     def extent(self, layer: str) -> list[float] | None:
         """``[minlon, minlat, maxlon, maxlat]`` of a layer, None when empty."""
 
+    def tile(self, layer: str, z: int, x: int, y: int, fields: list[str], *, extent: int = 4096,
+             buffer: int = 64) -> bytes:
+        """The features of ``layer`` in XYZ tile z/x/y (Web Mercator) as one Mapbox Vector Tile layer named
+        ``layer`` with ``fields`` as attributes (geometry in tile coordinates 0..extent, clipped to the tile plus
+        ``buffer``); empty bytes when the tile holds nothing."""
+
     # -- metadata ------------------------------------------------------------------------------------------------
     @property
     def data_version(self) -> int:
@@ -158,6 +164,14 @@ class Store(Protocol):
     # -- maintenance ---------------------------------------------------------------------------------------------
     def backup(self, dest) -> None:
         """A consistent online copy of the whole store at ``dest`` (a path for file backends)."""
+
+    def snapshot_to(self, dest) -> None:
+        """A version snapshot: a GeoPackage file at ``dest`` with the layers (and the non-personal tables) as they
+        are now; written whole or not at all (``store/snapshots.py``; GeoPackage: the online backup API)."""
+
+    def restore_from(self, src) -> dict:
+        """Replace every layer with the snapshot's at ``src`` (integrity-checked first), in one transaction (the
+        caller's ``atomic()`` when inside one). Returns layer → records restored."""
 
 
 class SnapshotMixin:

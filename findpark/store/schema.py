@@ -187,8 +187,32 @@ AUDIT_LOG = Table("audit_log", (
     Column("address", "text", "the client's address"),
 ), ("id",), "who viewed or changed personal data, when, from where", (("at",), ("target",)))
 
+VERSIONS = Table("versions", (
+    Column("number", "integer", "1, 2, 3 …; 0 is the state before the first versioned change"),
+    Column("at", "text"), Column("author", "text"), Column("note", "text"),
+    Column("kind", "text", "baseline | import | edit | restore | external (a change made outside, e.g. findpark load)"),
+    Column("counts", "text", "JSON: layer → {added, changed, removed, unchanged}"),
+    Column("totals", "text", "JSON: layer → records after this version"),
+    Column("data_version", "integer", "the store's data_version right after this version"),
+    Column("import_id", "text"), Column("restored_from", "integer"),
+    Column("snapshot", "text", "name of the snapshot file holding this version's layers"),
+), ("number",), "versions of the geodata: every import, quick edit and restore")
+IMPORTS = Table("imports", (
+    Column("id", "text"), Column("created_at", "text"), Column("updated_at", "text"), Column("author", "text"),
+    Column("status", "text", "staged | applied | discarded"), Column("files", "list"), Column("crs", "text"),
+    Column("replace", "bool", "the upload is the whole set of plots of its parks (others of theirs are removed)"),
+    Column("base_version", "integer", "data_version the diff was computed against"),
+    Column("ok", "bool", "no problems: it may be applied"),
+    Column("report", "text", "JSON: problems, notes, warnings per feature"),
+    Column("diff", "text", "JSON: added, changed (field by field), removed, unchanged per layer"),
+    Column("batches", "text", "JSON: the validated records to write (geometry as WKB hex)"),
+    Column("version", "integer", "the version it became when applied"),
+), ("id",), "staged imports: validated uploads awaiting review (apply or discard)", (("created_at",),))
+
 TABLES = {t.name: t for t in (META, LOAD_LOG, PARK_QUARTERLY, INQUIRIES, INQUIRY_EVENTS, USERS, API_TOKENS,
-                              AUDIT_LOG)}
+                              AUDIT_LOG, VERSIONS, IMPORTS)}
+# Personal or secret rows: never written into a version snapshot or a data export.
+PRIVATE_TABLES = ("inquiries", "inquiry_events", "users", "api_tokens", "audit_log", "imports")
 
 # Record ids (parks, plots, inquiries) as the API and the forms accept them. Written for both regex dialects
 # that read them: ECMA-262 (the OpenAPI document, clients) and pydantic-core's Rust engine (the server).

@@ -2,7 +2,10 @@
 
 ``gbt4754_2017.csv`` is the national standard's code list (门类/大类/中类/小类, 1,971 rows; see
 ../shared/data/gbt4754-2017/SOURCE.md). ``industry_labels.csv`` maps the free-text labels used by the
-development-zone catalogue and by promotion staff to codes and a coarse family.
+development-zone catalogue and by promotion staff to codes and a coarse family: ``codes`` are the label's
+primary codes (what the industry itself is), ``related`` its supply-chain neighbours (they count for a related
+match, never an exact one), and a row with ``synonym_of`` is a trade name or synonym staff type (芯片, 锂电)
+that stands for that label; ``note`` documents each mapping. How a query matches a park: ``taxonomy.matching``.
 """
 from __future__ import annotations
 
@@ -30,6 +33,8 @@ class Label:
     codes: tuple
     family: str | None
     note: str
+    related: tuple = ()
+    synonym_of: str | None = None
 
 
 @lru_cache(maxsize=None)
@@ -42,10 +47,25 @@ def codes() -> dict[str, Code]:
 
 @lru_cache(maxsize=None)
 def labels() -> dict[str, Label]:
+    """label → Label; a synonym row carries the codes, related codes and family of the label it stands for."""
     with open(HERE / "industry_labels.csv", encoding="utf-8") as fh:
-        return {r["label"]: Label(r["label"], tuple(c for c in r["codes"].split("|") if c),
-                                  r["family"] or None, r["note"])
-                for r in csv.DictReader(fh)}
+        rows = list(csv.DictReader(fh))
+
+    def split(text):
+        return tuple(c for c in (text or "").split("|") if c)
+
+    out = {r["label"]: Label(r["label"], split(r["codes"]), r["family"] or None, r["note"], split(r["related"]),
+                             r["synonym_of"] or None) for r in rows}
+    for lab in list(out.values()):
+        if lab.synonym_of:
+            canon = out[lab.synonym_of]
+            out[lab.label] = Label(lab.label, canon.codes, canon.family, lab.note, canon.related, canon.label)
+    return out
+
+
+def catalogue_labels() -> list[str]:
+    """The labels that are not synonyms, sorted."""
+    return sorted(k for k, v in labels().items() if not v.synonym_of)
 
 
 def split_labels(text: str) -> list[str]:

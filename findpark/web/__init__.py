@@ -7,8 +7,10 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from . import compare_page, exports, inquiry_page, pages, recommend_page
+    from . import (auth_pages, compare_page, data_admin, desk, exports, inquiry_page, pages, place_labels,
+                   recommend_page)
 
-    for module in (pages, recommend_page, compare_page, inquiry_page, exports):
+    for module in (pages, recommend_page, compare_page, inquiry_page, desk, auth_pages, exports, data_admin,
+                   place_labels):
         app.register_blueprint(module.bp)
 

@@ -17,7 +17,17 @@ from ..http import get_store
 from ..services.comparison import (MAX_PARKS, MIN_PARKS, REQ_FIELD_NAMES, REQ_FIELDS, UnknownParks, compare_data,
                                    field_label, fmt_num, is_park_id, parse_ids, radar_series, radar_unit,
                                    reason_label, requirement_from_args)
+from ..services import provenance, search_index
 from .i18n import get_lang, t
+
+
+def _pick_groups(parks: list[dict]) -> list[tuple[str, list[tuple[dict, str]]]]:
+    """The picker: parks grouped by city, cities and names in pinyin order (not code point), each with its
+    search keys (name, short form, pinyin, initials: ``services.search_index``) for the filter box."""
+    groups: dict[str, list] = {}
+    for p in sorted(parks, key=lambda p: (search_index.sort_key(p.get("city") or ""), search_index.sort_key(p["name"]))):
+        groups.setdefault(p.get("city") or "—", []).append((p, search_index.search_text(p)))
+    return list(groups.items())
 
 bp = Blueprint("compare_page", __name__)
 
@@ -100,7 +110,7 @@ def compare():
             errors["ids"] = t("未知园区编号: {ids}", ids=t("、").join(exc.missing))
     status = 400 if errors else 200
     chosen = set(ids)
-    picks = ([p for p in all_parks if p["id"] in chosen] + [p for p in all_parks if p["id"] not in chosen])
+    picks = _pick_groups(all_parks)
     return render_template(
         "compare.html", data=data, errors=errors, ids=ids, chosen=chosen, picks=picks, reqinfo=reqinfo,
         req_fields=[(f, field_label(f, lang), kind, t(ph) if ph else ph) for f, kind, ph in REQ_FIELDS],
@@ -109,7 +119,7 @@ def compare():
         criteria_zh=vocab.labels("criterion", lang), reason_zh=lambda code: reason_label(code, lang),
         status_zh=vocab.labels("plot_status", lang), eia_label=vocab.labels("eia", lang),
         fmt=fmt_num, export_q=export_query(ids, reqinfo) if data else "",
-        raw_req=request.args.get("req", ""), max_parks=MAX_PARKS, min_parks=MIN_PARKS,
+        raw_req=request.args.get("req", ""), max_parks=MAX_PARKS, min_parks=MIN_PARKS, prov_short=provenance.short,
     ), status
 
 

@@ -17,6 +17,7 @@ from flask import Blueprint, Response, request
 from pydantic import ValidationError
 
 from ..http import get_store
+from ..http.limits import exports_limit, limiter
 from ..http.parsing import body, load_object
 from ..http.problems import Problem, bad_request, register
 from ..reports import comparison as comparison_report, recommendation as recommendation_report
@@ -85,12 +86,14 @@ def _recommendation():
 
 
 @bp.post("/recommendation.pdf")
+@limiter.limit(exports_limit)
 def recommendation_pdf_():
     req, resp, prov = _recommendation()
     return attachment(recommendation_report.pdf(resp, req, prov), PDF, *recommendation_report.file_names(req, "pdf"))
 
 
 @bp.post("/recommendation.xlsx")
+@limiter.limit(exports_limit)
 def recommendation_xlsx_():
     req, resp, prov = _recommendation()
     return attachment(recommendation_report.workbook(resp, req, prov), XLSX,
@@ -98,12 +101,14 @@ def recommendation_xlsx_():
 
 
 @bp.get("/compare.pdf")
+@limiter.limit(exports_limit)
 def compare_pdf():
     data = _compare()
     return attachment(comparison_report.pdf(data), PDF, *comparison_report.file_names(data, "pdf"))
 
 
 @bp.get("/compare.xlsx")
+@limiter.limit(exports_limit)
 def compare_xlsx():
     data = _compare()
     return attachment(comparison_report.workbook(data), XLSX, *comparison_report.file_names(data, "xlsx"))

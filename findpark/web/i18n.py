@@ -24,7 +24,7 @@ from urllib.parse import urlencode
 from flask import Flask, g, has_request_context, request
 from markupsafe import Markup, escape
 
-from .. import vocab
+from .. import numbers, vocab
 from ..paths import STATIC_DIR
 
 LANGS = ("zh", "en")
@@ -156,9 +156,14 @@ def init_app(app: Flask) -> None:
             resp.vary.add("Cookie")
         return resp
 
+    # one number style (findpark/numbers.py): {{ x|num(1, 'mu') }} 「1,234.5 亩」, {{ score|points }} 「68.5 分」, {{ w|pct }}
+    app.jinja_env.filters["num"] = lambda v, nd=2, unit=None, fixed=False: numbers.number(v, nd, unit, get_lang(), fixed)
+    app.jinja_env.filters["points"] = lambda score: numbers.points_text(score, get_lang())
+    app.jinja_env.filters["pct"] = numbers.percent
+
     @app.context_processor
     def _i18n():
         lang = get_lang()
-        js = js_strings(js_keys("home.js", "compare.js", "recommend.js")) if lang != DEFAULT else {}
+        js = js_strings(js_keys("home.js", "compare.js", "recommend.js", "basemap.js", "sortable.js")) if lang != DEFAULT else {}
         return {"t": t, "_": t, "tv": tv, "lang": lang, "html_lang": HTML_LANG[lang], "lang_url": lang_url, "js_i18n": js,
                 "label": label, "vl": vl, "vocab_for": vocab_for}

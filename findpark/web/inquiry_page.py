@@ -13,9 +13,10 @@ from flask import Blueprint, abort, current_app, render_template, request, url_f
 from pydantic import ValidationError
 
 from ..http import get_store
-from ..http.csrf import CSRF_FIELD, csrf_ok, csrf_token, rotate
+from ..http.csrf import CSRF_FIELD, csrf_ok, csrf_token, protect, rotate
+from ..http.limits import inquiries_limit, limiter
 from ..services import inquiries as inq_service
-from .i18n import label, t
+from .i18n import t
 
 bp = Blueprint("inquiry_page", __name__)
 
@@ -80,7 +81,7 @@ def validate_inquiry(store, data: dict) -> tuple[inq_service.InquiryIn | None, d
 
 
 # -- pages -----------------------------------------------------------------------------------------------
-def _park_names(store) -> dict[str, str]:
+def park_names(store) -> dict[str, str]:
     cols = store.columns("parks", ["id", "name", "city"], geometry=False)
     return {i: n for i, n in zip(cols["id"], cols["name"])}
 
@@ -113,6 +114,8 @@ def _form(store, pid, values, errors, status=200, form_error=None):
 
 @bp.route("/inquire", methods=["GET", "POST"], endpoint="inquire")
 @bp.route("/parks/<pid>/inquire", methods=["GET", "POST"], endpoint="inquire")
+@protect.exempt  # it answers a bad token itself, keeping what the visitor typed (csrf_ok below)
+@limiter.limit(inquiries_limit, methods=["POST"])
 def inquire(pid: str | None = None):
     """可询: the inquiry form; POST validates it like the API and shows the inquiry's id and token once."""
     store = get_store()
@@ -136,12 +139,13 @@ def inquire(pid: str | None = None):
     resp = current_app.make_response((render_template(
         "inquiry.html", done=rec, token=token, park=park, fixed_park=True, values={}, errors={}, form_error=None,
         parks=[], plots=[], csrf="", csrf_field=CSRF_FIELD,
-        api_url=url_for("api.inquiry_get", iid=rec["id"]), created=_local_time(rec["created_at"])), 201))
+        api_url=url_for("api.inquiry_get", iid=rec["id"]), created=local_time(rec["created_at"]),
+        token_days=inq_service.TOKEN_DAYS), 201))
     resp.headers["Cache-Control"] = "no-store"  # the token must not linger in caches
     return resp
 
 
-def _local_time(iso: str | None) -> str:
+def local_time(iso: str | None) -> str:
     if not iso:
         return "—"
     try:
@@ -151,21 +155,3 @@ def _local_time(iso: str | None) -> str:
     if t.tzinfo is None:
         t = t.replace(tzinfo=_dt.timezone.utc)
     return t.astimezone(CHINA_TZ).strftime("%Y-%m-%d %H:%M")
-
-
-@bp.get("/inquiries")
-def inquiries():
-    """Staff list: every inquiry, newest first; a confidential one shows neither company nor contact."""
-    store = get_store()
-    try:
-        page = max(1, int(request.args.get("page", "1")))
-    except ValueError:
-        page = 1
-    rows, total = store.list_inquiries(confidential=None, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
-    names = _park_names(store)
-    items = []
-    for r in map(inq_service.masked, rows):
-        items.append({**r, "time": _local_time(r["created_at"]), "park_name": names.get(r["park_id"], r["park_id"]),
-                      "status": label("inquiry_status", r["status"])})
-    n_pages = max(1, -(-total // PAGE_SIZE))
-    return render_template("inquiries.html", items=items, total=total, page=page, n_pages=n_pages)

@@ -6,6 +6,7 @@ from flask import Blueprint, abort, current_app, render_template, request, url_f
 from .. import vocab
 from ..services import parkinfo
 from ..http import get_store
+from ..services import provenance, search_index
 from ..services.parks import ParkFilter, search
 from .i18n import t, vl
 from .maps import PARK_COLOURS, STATUS_COLOURS, park_map, parks_map, render_parts
@@ -26,7 +27,8 @@ NUMERIC_FILTERS = {
 
 def parse_filters(args) -> tuple[dict, list[str]]:
     """The home page's filters from the query string, and the Chinese messages for the values refused."""
-    f = {"industry": args.get("industry", "").strip() or None,
+    f = {"q": args.get("q", "").strip() or None,  # a park's name, short form, pinyin or initials (hzjk)
+         "industry": args.get("industry", "").strip() or None,
          "district": args.get("district", "").strip() or None,
          "level": args.get("level", "").strip() or None}
     errors = []
@@ -54,7 +56,7 @@ def parse_filters(args) -> tuple[dict, list[str]]:
 
 def park_filter(f: dict) -> ParkFilter:
     """The page's filters as the one park search (the API's ``GET /api/v1/parks`` uses the same)."""
-    return ParkFilter(industry=f["industry"], district=f["district"], level=f["level"],
+    return ParkFilter(q=f["q"], industry=f["industry"], district=f["district"], level=f["level"],
                       min_available_mu=f["land_min"], max_available_mu=f["land_max"], max_price=f["max_price"],
                       min_vacant_m2=f["min_vacant"])
 
@@ -65,7 +67,8 @@ def _choices(parks: list[dict]) -> dict:
 
     labels = Counter(lab for p in parks for lab in p.get("leading_industries") or [])
     return {"industries": [lab for lab, _ in labels.most_common(40)],
-            "cities": sorted({p["city"] for p in parks if p.get("city")})}
+            "cities": sorted({p["city"] for p in parks if p.get("city")}, key=search_index.sort_key),
+            "names": sorted((p["name"] for p in parks), key=search_index.sort_key)}
 
 
 def _fmt(v):
@@ -86,7 +89,7 @@ def index():
                            level_zh=vl("park_level"), industry=f["industry"] or "", district=f["district"] or "",
                            filters=f, form={k: _fmt(f[k]) for k in NUMERIC_FILTERS}, errors=errors, active=active,
                            choices=_choices(all_parks), n_total=len(all_parks), evaluation=_evaluation(store),
-                           park_colours=PARK_COLOURS, status_colours=STATUS_COLOURS, js_vocab=("plot_status",))
+                           park_colours=PARK_COLOURS, status_colours=STATUS_COLOURS, js_vocab=("plot_status", "land_use"))
 
 
 def _evaluation(store):
@@ -118,7 +121,16 @@ def park(pid):
                            evaluation=ev, mine=mine, history=history, dimensions=list(DIMENSIONS),
                            spark=_sparkline([h["index"] for h in history]), status_zh=vl("plot_status"),
                            status_colours=STATUS_COLOURS,
-                           eia_zh=vl("eia"))
+                           eia_zh=vl("eia"), can_edit=_can_edit(p), js_vocab=("plot_status", "land_use"),
+                           provenance=provenance.short(p), location_flag=provenance.location_flag(store, pid))
+
+
+def _can_edit(p) -> bool:
+    """Staff whose scope covers the park get the quick-edit form (status, price, available date per plot)."""
+    from ..http.auth import page_user
+
+    user = page_user()
+    return bool(user and user.can_see_park(p["id"], p.get("adcode")))
 
 
 def _sparkline(values, width=240, height=48) -> str:

@@ -12,6 +12,7 @@ server and the browser say the same.
 """
 from __future__ import annotations
 
+import datetime as _dt
 import json
 import re
 from functools import lru_cache
@@ -23,23 +24,26 @@ from werkzeug.datastructures import MultiDict
 from .. import taxonomy, vocab
 from ..gazetteer import counties
 from ..http import get_store
+from ..http.parsing import BadParameter, int_param
 from ..http.problems import invalid_params, problem_response
 from ..paths import EXAMPLES_DIR
-from ..siting import Requirement
+from ..siting import Requirement, amounts, candidates, relax
 from ..siting.profiles import list_profiles
 from ..siting.recommend import recommend as run_recommend
 from ..siting.requirement import CRITERIA
 from .i18n import label, t, vl
+from .industry_search import search_industries
 
 bp = Blueprint("recommend_page", __name__)
 
 # Okabe-Ito: distinguishable for colour-blind readers
 CRITERIA_COLOURS = {"industry": "#0072B2", "land_fit": "#E69F00", "cost": "#009E73", "transport": "#56B4E9",
                     "utilities": "#CC79A7", "performance": "#D55E00", "readiness": "#F0E442"}
-DISTANCE_KINDS = ("airport", "rail_station", "metro_station")
+DISTANCE_KINDS = ("airport", "rail_station", "metro_station", "highway_interchange", "port", "university")
 NUMBER_FIELDS = ("land_mu_min", "land_mu_max", "floor_m2", "investment_wan", "annual_tax_wan", "power_kva",
                  "water_t_day", "max_price_wan_per_mu")
-FORM_FIELDS = (("name", "industry") + NUMBER_FIELDS + ("eia", "land_use", "districts", "profile", "top_k", "request")
+FORM_FIELDS = (("name", "industry") + NUMBER_FIELDS + ("eia", "land_use", "districts", "profile", "top_k", "request",
+                                                      "reference_date")
                + tuple(f"max_distance_km.{k}" for k in vocab.AMENITY_KINDS) + tuple(f"weights.{c}" for c in CRITERIA))
 EXPORTS = {"pdf": "/export/recommendation.pdf", "xlsx": "/export/recommendation.xlsx"}
 COMPARE_URL = "/compare"
@@ -66,6 +70,7 @@ REASON_ZH = [
     (r"^Input should be greater than ([\d.e+]+)", "须大于 {1}"),
     (r"^Input should be less than or equal to ([\d.e+]+)", "须不超过 {1}"),
     (r"^Input should be less than ([\d.e+]+)", "须小于 {1}"),
+    (r"^cannot read '(.*?)' as a number", "无法识别「{1}」: 请输入数字, 如 6亿、6000万、120、一百二十"),
     (r"^must be a finite number", "须为有限数字"),
     (r"^must be a number", "须为数字"),
     (r"^must be an integer", "须为整数"),
@@ -146,8 +151,21 @@ def _fmt(v) -> str:
     return str(v)
 
 
-def form_to_request(form) -> tuple[dict, list[dict]]:
-    """Form values → request JSON, and the fields that are not numbers (mirrors ``readForm`` in the JS)."""
+def field_unit(field: str) -> str:
+    """The unit key of a numeric form field (``vocab.REQUEST_FIELDS``; distances in km)."""
+    return "km" if field.startswith("max_distance_km.") else vocab.TABLES["request_field"].get(field, vocab.Term("", "")).unit
+
+
+def read_number(field: str, raw: str) -> float:
+    """One form field's text (6亿, 一百二十, 120亩 …) → its value in the field's unit (``siting.amounts``)."""
+    return amounts.parse_amount(raw, field_unit(field))
+
+
+def form_to_request(form, understood: dict | None = None) -> tuple[dict, list[dict]]:
+    """Form values → request JSON, and the fields it cannot read (the one parser of the form: the page's script
+    posts the form here). Numbers are read as people type them (``siting.amounts``: 6亿, 6000万, 一百二十,
+    120亩); ``understood`` (when given) gets ``field → "60,000 万元"`` for every number that was not typed
+    as a plain number, so the page can show how it was read."""
     body: dict = {}
     bad: list[dict] = []
 
@@ -156,10 +174,13 @@ def form_to_request(form) -> tuple[dict, list[dict]]:
         if not raw:
             return
         try:
-            value = int(raw) if integer else float(raw)
-        except ValueError:
-            bad.append({"name": field, "reason": "must be an integer" if integer else "must be a number"})
+            value = int(raw) if integer else read_number(field, raw)
+        except ValueError as exc:
+            reason = "must be an integer" if integer else f"cannot read {raw!r} as a number ({exc})"
+            bad.append({"name": field, "reason": reason})
             return
+        if understood is not None and not integer and not re.fullmatch(r"\d+(\.\d+)?", raw):
+            understood[field] = amounts.display(value, field_unit(field))
         (container if container is not None else body)[key or field] = value
 
     for field in ("name", "industry"):
@@ -194,6 +215,8 @@ def page_config() -> dict:
     profiles = list_profiles()
     return {
         "criteria": list(CRITERIA), "criteria_zh": vl("criterion"), "colours": CRITERIA_COLOURS,
+        "assessment_zh": vl("assessment"), "count_zh": vl("exclusion_count"),
+        "autorun": bool(request.args.get("req")),
         "exclude_zh": vl("exclusion"), "amenity_zh": vl("amenity_kind"), "unit_zh": vl("unit"),
         "via_zh": vl("via"), "field_zh": field_labels(), "eia_codes": EIA_CODES,
         "reason_zh": [(pattern, t(template)) for pattern, template in REASON_ZH],
@@ -201,6 +224,7 @@ def page_config() -> dict:
         "example": example_request(),
         "urls": {"recommend": url_for("recommend_page.recommend"), "profiles": url_for("api.profiles"),
                  "industries": url_for("recommend_page.industries"),
+                 "understand": url_for("recommend_page.understand"),
                  "outlines": url_for("recommend_page.outlines"),
                  "park": url_for("pages.park", pid="__ID__"), "compare": COMPARE_URL, "export": EXPORTS},
         "basemap": current_app.config.get("BASEMAP"),
@@ -231,23 +255,33 @@ def recommend():
     script posts the same form) and ranked; the answer is the page (no JavaScript) or, for a script that asks
     for JSON, ``{"requirement": the request JSON, "result": the ranking}`` / a 422 problem whose
     ``invalid-params`` name the form fields."""
-    result, errors, invalid = None, {}, []
-    if request.method == "POST":
-        values = request.form
-        body, invalid = form_to_request(values)
+    result, errors, invalid, understood = None, {}, [], {}
+    if request.method == "POST" or request.args.get("req"):
+        if request.method == "POST":
+            values = request.form
+            body, invalid = form_to_request(values, understood)
+        else:  # a shared link: /recommend?req=<the request JSON>&date=<reference date>
+            body, invalid = _shared_request(request.args.get("req"))
+            values = request_to_values(body) if not invalid else MultiDict()
+            values["reference_date"] = request.args.get("date", "")
+        today, bad_date = _reference_date(values.get("reference_date"))
+        invalid += bad_date
         if not invalid:
             try:
                 req = Requirement.model_validate(body)
             except ValidationError as exc:
                 invalid = invalid_params(exc)
             else:
-                result = run_recommend(get_store(), req)
+                result = run_recommend(get_store(), req, today=today)
+                for r in result["relaxations"]:  # one click (or one link, without JavaScript) applies it
+                    r["apply_url"] = share_url(relax.apply(body, r["field"], r["to"]), result["reference_date"])
         if _wants_json():
             if invalid:
                 fields = [{"name": field_for(e["name"], e["reason"]), "reason": e["reason"]} for e in invalid]
                 return problem_response(422, "Invalid request body", f"{len(fields)} invalid field(s) in the form",
                                         fields)
-            return jsonify({"requirement": body, "result": result})
+            return jsonify({"requirement": body, "result": result, "understood": understood,
+                            "share_url": share_url(body, result["reference_date"])})
         for e in invalid:
             f = field_for(e["name"], e["reason"])
             errors[f] = (errors[f] + "; " if f in errors else "") + translate_reason(e["reason"])
@@ -262,8 +296,60 @@ def recommend():
         criteria=CRITERIA, criteria_zh=vl("criterion"), colours=CRITERIA_COLOURS, sliders=_slider_values(values),
         eia_options=list(vl("eia").items()), land_use_options=list(vl("land_use").items()),
         distance_kinds=DISTANCE_KINDS, amenity_zh=vl("amenity_kind"), exclude_zh=vl("exclusion"), unit_zh=vl("unit"),
-        via_zh=vl("via"), field_zh=field_labels(),
+        via_zh=vl("via"), field_zh=field_labels(), understood=understood, assessment_zh=vl("assessment"),
+        missing_kinds=missing_kinds(),
+        count_zh=vl("exclusion_count"),
+        share=share_url(body, result["reference_date"]) if result else None,
     ), status
+
+
+def missing_kinds() -> list[str]:
+    """The amenity kinds of the form with no amenity in the store: a distance limit on one rejects every
+    plot, so the form says so and how to load them."""
+    loaded = candidates.for_store(get_store()).amenities
+    return [k for k in DISTANCE_KINDS if k not in loaded]
+
+
+def share_url(body: dict, reference_date: str) -> str:
+    """The link that reproduces a recommendation: the request JSON and the reference date in the URL."""
+    return url_for("recommend_page.recommend", req=json.dumps(body, ensure_ascii=False, separators=(",", ":")),
+                   date=reference_date)
+
+
+def _shared_request(text: str) -> tuple[dict, list[dict]]:
+    try:
+        body = json.loads(text)
+    except ValueError:
+        return {}, [{"name": "request", "reason": "the link's req is not JSON"}]
+    if not isinstance(body, dict):
+        return {}, [{"name": "request", "reason": "the link's req is not a JSON object"}]
+    return body, []
+
+
+def _reference_date(text: str | None) -> tuple[_dt.date | None, list[dict]]:
+    """The reference date a shared link pins (readiness depends on it); today when absent."""
+    if not text:
+        return None, []
+    try:
+        return _dt.date.fromisoformat(text), []
+    except ValueError:
+        return None, [{"name": "reference_date", "reason": f"not a date (YYYY-MM-DD): {text!r}"}]
+
+
+@bp.get("/recommend/understand")
+def understand():
+    """How the form reads one field's text: ``?field=investment_wan&text=6亿`` →
+    ``{"field", "text", "value": 60000, "display": "60,000 万元"}``, or a 422 problem naming the field."""
+    field, text = request.args.get("field", ""), request.args.get("text", "")
+    if field not in NUMBER_FIELDS and not field.startswith("max_distance_km."):
+        return problem_response(422, "Invalid request parameters", "not a numeric form field",
+                                [{"name": "field", "reason": f"unknown numeric field {field!r}"}])
+    try:
+        value = read_number(field, text)
+    except ValueError as exc:
+        return problem_response(422, "Invalid request parameters", f"cannot read {text!r}",
+                                [{"name": field, "reason": f"cannot read {text!r} as a number ({exc})"}])
+    return jsonify({"field": field, "text": text, "value": value, "display": amounts.display(value, field_unit(field))})
 
 
 @bp.get("/recommend/industries")
@@ -274,53 +360,11 @@ def industries():
     ``value`` is what the request's ``industry`` accepts. At most ``limit`` (default 30, ≤ 100) items."""
     q = (request.args.get("q") or "").strip()
     try:
-        limit = max(1, min(100, int(request.args.get("limit", 30))))
-    except ValueError:
-        limit = 30
+        limit = int_param(request.args, "limit", 30, 1, 100)
+    except BadParameter as exc:
+        return problem_response(400, "Invalid request parameters", exc.description,
+                                [{"name": exc.param, "reason": f"a whole number from {exc.lo} to {exc.hi}"}])
     return jsonify(search_industries(q, limit))
-
-
-def _label_item(lab) -> dict:
-    codes = " ".join(f"{c} {taxonomy.name(c) or ''}".strip() for c in lab.codes)
-    return {"value": lab.label, "label": f"{lab.label} · {codes}", "kind": "label", "codes": list(lab.codes),
-            "family": lab.family}
-
-
-def _code_item(code) -> dict:
-    return {"value": code.code, "label": f"{code.code} {code.name} ({code.level})", "kind": "code",
-            "name": code.name, "level": code.level}
-
-
-def search_industries(q: str, limit: int = 30) -> dict:
-    labels, codes = taxonomy.labels(), taxonomy.codes()
-    match = None
-    if q in labels:
-        match = _label_item(labels[q])
-    elif taxonomy.is_code(q):
-        match = _code_item(codes[q.upper()])
-    if not q:
-        return {"q": q, "match": None, "items": [_label_item(labels[k]) for k in sorted(labels)][:limit]}
-    up = q.upper()
-    scored: list[tuple] = []
-    for lab in labels.values():
-        if q in lab.label:
-            scored.append((0 if lab.label == q else 1 if lab.label.startswith(q) else 2, len(lab.label),
-                           lab.label, _label_item(lab)))
-        elif any(c == up or c.startswith(up) for c in lab.codes) and re.match(r"^[A-Z]\d*$", up):
-            scored.append((3, len(lab.label), lab.label, _label_item(lab)))
-    if re.match(r"^[A-Z]\d{0,4}$", up):  # a code or a code prefix: C36 → C36, C361, C3610 …
-        for code in codes.values():
-            if code.code.startswith(up):
-                scored.append((0 if code.code == up else 4, len(code.code), code.code, _code_item(code)))
-    for code in codes.values():
-        if q in code.name:
-            scored.append((1 if code.name == q else 5, len(code.code), code.code, _code_item(code)))
-    seen, items = set(), []
-    for *_, item in sorted(scored, key=lambda t: t[:3]):
-        if item["value"] not in seen:
-            seen.add(item["value"])
-            items.append(item)
-    return {"q": q, "match": match, "items": items[:limit]}
 
 
 @bp.get("/recommend/outlines.geojson")

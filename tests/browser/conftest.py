@@ -3,7 +3,8 @@
 Fixtures:
 - ``web_server``: the app under werkzeug on 127.0.0.1 (a free port), on a writable copy of the bundled store.
 - ``browser``: a headless Chromium (Debian's /usr/bin/chromium, or $FINDPARK_CHROMIUM, or Playwright's own).
-- ``page``: a fresh page that records every request; at teardown it fails if any left 127.0.0.1.
+- ``page``: a fresh page that records every request; at teardown it fails if any left 127.0.0.1, or if the
+  page's Content-Security-Policy refused anything (``page.csp_violations``: the console's "Refused to …").
 - ``serve_app(app)`` / ``open_page(browser, base_url)``: the same for a test's own app (another store or config).
 - ``shot(page, name)``: a full-page screenshot in tests/artifacts/ (look at them).
 
@@ -14,6 +15,7 @@ from __future__ import annotations
 import os
 import shutil
 import threading
+import time
 from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -103,6 +105,23 @@ def _is_local(url: str) -> bool:
     return parts.scheme in ("http", "https", "ws", "wss") and parts.hostname == "127.0.0.1"
 
 
+def _wait_for_function(pg, expression, arg=None, timeout=None, polling=None):
+    """``page.wait_for_function``, polled from here: Playwright's own polls the predicate through ``new Function``
+    in the page, which the pages' CSP (no 'unsafe-eval') refuses; ``page.evaluate`` goes through DevTools and
+    is not subject to it."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    deadline = time.monotonic() + (15_000 if timeout is None else timeout) / 1000
+    interval = polling / 1000 if isinstance(polling, (int, float)) else 0.05
+    while True:
+        value = pg.evaluate(expression, arg)
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise PlaywrightTimeout(f"wait_for_function timed out: {expression[:200]}")
+        time.sleep(interval)
+
+
 @contextmanager
 def open_page(browser, base_url: str):
     """A page in a fresh context on ``base_url``; ``page.requests_seen`` lists every request URL it made.
@@ -113,6 +132,12 @@ def open_page(browser, base_url: str):
     seen: list[str] = []
     pg.on("request", lambda req: seen.append(req.url))
     pg.requests_seen = seen
+    refused: list[str] = []  # findpark/http/security.py: no page may trip its own CSP
+    pg.on("console", lambda msg: refused.append(msg.text) if msg.type == "error" and (
+        "Content Security Policy" in msg.text or msg.text.startswith("Refused to")) else None)
+    pg.csp_violations = refused
+    pg.wait_for_function = lambda expression, arg=None, timeout=None, polling=None: _wait_for_function(
+        pg, expression, arg, timeout, polling)
     pg.set_default_timeout(15_000)
     try:
         yield pg
@@ -120,6 +145,7 @@ def open_page(browser, base_url: str):
         context.close()
     outside = [u for u in seen if not _is_local(u)]
     assert not outside, f"requests left 127.0.0.1: {outside[:10]}"
+    assert not refused, f"Content-Security-Policy violations: {refused[:5]}"
     assert seen, "the page made no request at all"
 
 

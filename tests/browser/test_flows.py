@@ -258,27 +258,17 @@ def _inquire(page, company: str, confidential: bool) -> str:
     return iid
 
 
-def test_inquiry_from_park_page_in_staff_list(page, shot):
+def test_inquiry_from_park_page_for_the_public(page, shot):
+    """The public leaves inquiries (plain and confidential) and is sent to sign in for the staff list; the desk
+    itself is tested in test_desk.py (staff sign in, scope, status changes)."""
     open_id = _inquire(page, "杭州测试汽配有限公司", confidential=False)
     shot(page, "inquiry_done")
     secret_id = _inquire(page, "机密新能源科技有限公司", confidential=True)
+    assert open_id != secret_id
     page.goto("/inquiries")
-    rows = page.locator("table.inq tbody tr")
-    row = rows.filter(has_text=open_id)
-    assert row.count() == 1
-    cells = row.locator("td").all_inner_texts()
-    assert cells[2] == "杭州经济技术开发区" and cells[4] == "杭州测试汽配有限公司" and cells[5] == "李经理"
-    assert "0571-8888 6666" in cells[6] and cells[7] == "汽车零部件"
-    srow = rows.filter(has_text=secret_id)
-    assert srow.count() == 1
-    scells = srow.locator("td").all_inner_texts()
-    assert scells[4:7] == ["（保密）"] * 3 and scells[3].startswith(PARK)
+    assert "/login?next=/inquiries" in page.url
     body = page.inner_text("body")
-    assert "机密新能源科技有限公司" not in body and "杭州测试汽配有限公司" in body
-    # newest first
-    ids = [t.strip() for t in page.locator("table.inq tbody tr td:nth-child(2)").all_inner_texts()]
-    assert ids.index(secret_id) < ids.index(open_id)
-    shot(page, "inquiries", full_page=True)
+    assert "机密新能源科技有限公司" not in body and "杭州测试汽配有限公司" not in body
 
     # the form page itself, for the screenshots
     page.goto(f"/parks/{PARK}/inquire")

@@ -133,14 +133,17 @@ def test_click_result_zooms_map_and_loads_plots(page, shot):
         findparkHome.parks.getLayers().find(l => l.feature.properties.id === '{PARK}').getBounds().getCenter())""")
     r = plots_resp.value
     assert r.status == 200 and "format=geojson" in r.url and re.search(r"bbox=[-\d.]+(,[-\d.]+){3}", r.url)
-    page.wait_for_function("findparkHome.plots() && findparkHome.plots().getLayers().length > 0")
+    page.wait_for_function("findparkHome.plotFeatures().length > 0 && !findparkHome.plotsState().loading")
     info = page.evaluate(f"""() => {{
-      const ls = findparkHome.plots().getLayers();
-      return {{n: ls.length, canvas: ls.every(l => l.options.renderer instanceof L.Canvas),
-               mine: ls.filter(l => l.feature.properties.park_id === '{PARK}').length,
-               colours: [...new Set(ls.map(l => l.options.fillColor))]}};
+      const ls = findparkHome.plotFeatures();
+      return {{n: ls.length, tiles: findparkHome.tiles(),
+               canvas: findparkHome.plots().getContainer().querySelectorAll('canvas').length,
+               mine: ls.filter(l => l.park_id === '{PARK}').length,
+               colours: [...new Set(ls.map(l => l.fillColor))]}};
     }}""")
-    assert info["n"] > 0 and info["canvas"] and info["mine"] >= 10, info
+    # drawn from the plot vector tiles, one canvas per tile
+    assert info["n"] > 0 and info["tiles"] and info["canvas"] > 0 and info["mine"] >= 10, info
+    assert any("/tiles/plots/" in u and u.endswith(".mvt") for u in page.requests_seen)
     assert len(info["colours"]) >= 2  # coloured by status
     assert "个地块" in page.inner_text("#plots-status")
     shot(page, "home_park_zoomed")
@@ -153,8 +156,8 @@ def test_zoom_in_loads_plots_zoom_out_drops_them(page):
     with page.expect_response(lambda r: "/api/v1/plots?" in r.url) as first:
         page.evaluate(f"void findparkHome.map.setView([{centre[0]}, {centre[1]}], 13, {{animate: false}})")
     assert first.value.status == 200
-    page.wait_for_function("findparkHome.plots() && findparkHome.plots().getLayers().length > 0")
-    n13 = page.evaluate("findparkHome.plots().getLayers().length")
+    page.wait_for_function("findparkHome.plotFeatures().length > 0")
+    n13 = page.evaluate("findparkHome.plotFeatures().length")
     # panning replaces the plots on moveend
     with page.expect_response(lambda r: "/api/v1/plots?" in r.url) as second:
         page.evaluate("void findparkHome.map.panBy([300, 0], {animate: false})")

@@ -11,6 +11,7 @@ from typing import NamedTuple
 import pytest
 
 from findpark.store import open_store
+from tests import pgcluster
 
 
 class Backend(NamedTuple):
@@ -20,9 +21,12 @@ class Backend(NamedTuple):
 
 GPKG = Backend(url=lambda p: f"gpkg:{p / 'store.gpkg'}", copy=lambda p: (p / "copy.gpkg", f"gpkg:{p / 'copy.gpkg'}"))
 
+# a fresh schema in the session's throwaway cluster (tests/pgcluster.py) per store
+POSTGIS = Backend(url=lambda p: pgcluster.url(), copy=lambda p: (u := pgcluster.url(), u))
+
 BACKENDS = {
     "gpkg": GPKG,
-    # "postgis": POSTGIS,  (the PostGIS issue: a throwaway database per test, see /work/shared/NOTES.md)
+    "postgis": POSTGIS,
 }
 
 

@@ -75,8 +75,11 @@ def test_close_then_use_again(store):
 
 
 def test_open_store_rejects_unknown_urls():
-    with pytest.raises(StoreError, match="PostGIS"):
-        open_store("postgresql://localhost/findpark")
+    with pytest.raises(StoreError, match="schema"):  # findpark's own URL parameters are checked on open
+        open_store("postgresql://localhost/findpark?schema=Bad-Name")
+    unreachable = open_store("postgresql:///findpark?host=/nonexistent-socket-dir")
+    with pytest.raises(StoreError):  # a server that is not there: the store's own error, not psycopg's
+        unreachable.exists()
     with pytest.raises(StoreError, match="unsupported"):
         open_store("mysql://x/y")
 
@@ -433,3 +436,24 @@ def test_atomic_commits_together_or_not_at_all(store):
         store.insert_row("audit_log", {"id": "x1", "at": "t", "actor": "a", "action": "b"})
         store.update_rows("audit_log", {"id": "x1"}, {"action": "c"})
     assert store.select_rows("audit_log")[0]["action"] == "c"
+
+
+# -- vector tiles -----------------------------------------------------------------------------------------------
+def test_tile_holds_the_window(loaded_store):
+    import mapbox_vector_tile
+
+    from findpark.store.tiles import tile_bounds_lonlat
+
+    z, x, y = 12, 3400, 1703  # the densest z12 tile of the bundled plots (97 plots)
+    body = loaded_store.tile("plots", z, x, y, ["id", "status", "area_mu"])
+    layer = mapbox_vector_tile.decode(body)["plots"]
+    assert layer["extent"] == 4096
+    got = {f["properties"]["id"] for f in layer["features"]}
+    want = {r["id"] for r in loaded_store.read("plots", bbox=tile_bounds_lonlat(z, x, y))}
+    assert want and want <= got  # every plot in the tile (and maybe some in the buffer around it)
+    assert got <= {r["id"] for r in loaded_store.read("plots", bbox=tile_bounds_lonlat(z, x, y, 64 / 4096), exact=False)}
+    props = next(f["properties"] for f in layer["features"])
+    assert set(props) == {"id", "status", "area_mu"}
+    assert loaded_store.tile("plots", 12, 0, 0, ["id"]) == b""  # the middle of the Pacific
+    with pytest.raises(KeyError):
+        loaded_store.tile("plots", z, x, y, ["colour"])

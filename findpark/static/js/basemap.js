@@ -65,7 +65,106 @@
   };
   L.CRS.FindparkGCJ02 = L.extend({}, L.CRS.EPSG3857, {code: "FINDPARK:GCJ02", projection: gcjProjection});
 
+  // -- every map (folium's included): no flag in the attribution, a metric scale, place names ----------------
+  // Leaflet 1.9's default attribution prefix carries a flag image; ours is the plain name. Scales are metric only.
+  var PREFIX = '<a href="https://leafletjs.com" title="Leaflet">Leaflet</a>';
+  L.Control.Attribution.prototype.options.prefix = PREFIX;
+  L.Control.Scale.prototype.options.imperial = false;
+  L.Control.Scale.prototype.options.metric = true;
+
+  function meta(name) {
+    var el = document.querySelector('meta[name="' + name + '"]');
+    return el ? el.getAttribute("content") : null;
+  }
+
+  var labelsPromise = null;  // one request per page, shared by its maps
+  function placeLabels() {
+    var url = meta("findpark-place-labels");
+    if (!url || !window.fetch) { return Promise.resolve([]); }
+    if (!labelsPromise) {
+      labelsPromise = fetch(url, {headers: {Accept: "application/json"}})
+        .then(function (r) { return r.ok ? r.json() : {labels: []}; })
+        .then(function (d) { return d.labels || []; })
+        .catch(function () { return []; });
+    }
+    return labelsPromise;
+  }
+
+  /* City and county names (findpark/web/place_labels.py) on a map without tiles: cities from the province view,
+     counties from zoom 9; the type grows with the zoom (CSS variables on the map container). */
+  function addPlaceLabels(map) {
+    if (map._findparkLabels) { return; }
+    var tiles = false;
+    map.eachLayer(function (l) { if (l instanceof L.TileLayer) { tiles = true; } });
+    if (tiles) { return; }  // tiles carry their own names
+    map._findparkLabels = true;
+    var E = window.findparkEscape || String;
+    placeLabels().then(function (items) {
+      if (!items.length) { return; }
+      var pane = map.getPane("findparkLabels") || map.createPane("findparkLabels");
+      pane.style.zIndex = 450;  // above outlines and plots (400), below markers (600), tooltips and popups
+      pane.style.pointerEvents = "none";
+      var group = L.layerGroup();
+      items.forEach(function (it) {
+        L.marker([it.lat, it.lon], {pane: "findparkLabels", interactive: false, keyboard: false,
+          icon: L.divIcon({className: "place-label place-" + it.level, iconSize: null,
+                           html: "<span>" + E(it.name) + "</span>"})}).addTo(group);
+      });
+      group.addTo(map);
+      var box = map.getContainer();
+      function scale() {
+        var z = map.getZoom();
+        box.style.setProperty("--fp-city-size", Math.max(11, Math.min(22, 11 + (z - 7) * 2.5)) + "px");
+        box.style.setProperty("--fp-county-size", Math.max(10, Math.min(17, 10 + (z - 9) * 1.5)) + "px");
+        box.classList.toggle("fp-counties", z >= 9);
+        box.classList.toggle("fp-cities", z <= 12);
+      }
+      map.on("zoomend", scale);
+      scale();
+      map.findparkPlaceLabels = group;
+    });
+  }
+
+  L.Map.addInitHook(function () {
+    var map = this;
+    if (map.attributionControl) { map.attributionControl.setPrefix(PREFIX); }
+    setTimeout(function () { addPlaceLabels(map); }, 0);  // after the page has added its tile layers, if any
+  });
+
+  /* The popup of a plot (home and park maps): its main fields, its status and a 咨询此地块 link to the park's
+     inquiry form with the plot preselected. Values come from the data, so every one is escaped. */
+  function plotPopup(p) {
+    var T = window.findparkT || function (s) { return s; }, E = window.findparkEscape || String;
+    var V = window.findparkVocab || {};
+    var status = (V.plot_status || {})[p.status] || p.status || "—";
+    var lu = (V.land_use || {})[p.land_use];
+    function num(v, nd) {
+      var n = Number(v);
+      return (v === null || v === undefined || v === "" || isNaN(n)) ? null :
+        n.toLocaleString("en-US", {maximumFractionDigits: nd, minimumFractionDigits: 0});
+    }
+    var rows = [[T("状态"), '<span class="st st-' + E(p.status) + '"></span>' + E(status)],
+                [T("面积"), num(p.area_mu, 1) && E(num(p.area_mu, 1) + " " + T("亩"))],
+                [T("用地"), p.land_use && E(p.land_use + (lu ? " " + lu : ""))],
+                [T("地价"), num(p.price_wan_per_mu, 1) && E(num(p.price_wan_per_mu, 1) + " " + T("万元/亩"))],
+                [T("投资强度门槛"), num(p.min_investment_wan_per_mu, 0) &&
+                  E(num(p.min_investment_wan_per_mu, 0) + " " + T("万元/亩"))],
+                [T("亩均税收门槛"), num(p.min_tax_wan_per_mu, 1) && E(num(p.min_tax_wan_per_mu, 1) + " " + T("万元/亩"))],
+                [T("可供日期"), p.available_from && E(p.available_from)]];
+    var html = '<div class="plot-popup"><b>' + E(T("地块")) + " " + E(p.id) + "</b><table>" +
+      rows.filter(function (r) { return r[1]; }).map(function (r) {
+        return "<tr><th>" + E(r[0]) + "</th><td>" + r[1] + "</td></tr>";
+      }).join("") + "</table>";
+    var inquire = meta("findpark-inquire");
+    if (inquire && p.park_id) {
+      var url = inquire.replace("__park__", encodeURIComponent(p.park_id)) + "?plot_id=" + encodeURIComponent(p.id);
+      html += '<a class="button inquire-plot" href="' + E(url) + '">' + E(T("咨询此地块")) + "</a>";
+    }
+    return html + "</div>";
+  }
+
   window.findparkBasemap = {
+    plotPopup: plotPopup,
     /* Leaflet map options for a basemap config (null: no tiles, plain Web Mercator). */
     options: function (cfg) {
       return {crs: (cfg && L.CRS[cfg.crs]) || L.CRS.EPSG3857, maxZoom: cfg ? cfg.max_zoom : 18};
@@ -75,7 +174,8 @@
       if (!cfg) { return []; }
       return cfg.layers.map(function (url, i) {
         return L.tileLayer(url, {subdomains: cfg.subdomains, maxZoom: cfg.max_zoom, maxNativeZoom: cfg.max_zoom,
-                                 attribution: i === 0 ? cfg.attribution : ""}).addTo(map);
+                                 attribution: i === 0 ? (window.findparkEscape || String)(cfg.attribution) : ""})
+          .addTo(map);
       });
     }
   };

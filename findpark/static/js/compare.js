@@ -8,16 +8,22 @@
   if (!box || !search) { return; }
   var max = parseInt(box.getAttribute("data-max"), 10) || 4;
   var labels = Array.prototype.slice.call(box.querySelectorAll("label"));
+  var groups = Array.prototype.slice.call(box.querySelectorAll(".pick-group"));
   var T = window.findparkT;  // static/js/i18n.js (page strings; English from the server)
 
-  function norm(s) { return (s || "").toLowerCase().replace(/\s+/g, ""); }
+  // data-search holds the park's keys from the server (name, short form, pinyin, initials: services/search_index.py)
+  function norm(s) { return (s || "").toLowerCase().replace(/[\s·'-]+/g, ""); }
 
   function filter() {
     var q = norm(search.value);
     labels.forEach(function (l) {
       var cb = l.querySelector("input");
-      var hit = !q || norm(l.getAttribute("data-search")).indexOf(q) !== -1 || cb.checked;
+      var hit = !q || (l.getAttribute("data-search") || "").split(" ").some(function (k) { return k.indexOf(q) !== -1; }) ||
+        cb.checked;
       l.hidden = !hit;
+    });
+    groups.forEach(function (g) {  // a city with no park left shows no heading
+      g.classList.toggle("empty", !g.querySelector("label:not([hidden])"));
     });
   }
 

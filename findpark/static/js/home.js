@@ -1,5 +1,5 @@
-/* 一键找园 home page (可查): keeps the park list and the map in sync and loads plots in the viewport when
-   zoomed in. Plain ES5 + Leaflet (vendored); the folium map and parks layer are globals whose names the page
+/* 一键找园 home page (可查): keeps the park list and the map in sync and draws plots from vector tiles when
+   zoomed in. Plain ES5 + Leaflet and Leaflet.VectorGrid (vendored); the folium map and parks layer are globals whose names the page
    passes in data-map / data-parks. Nothing here talks to anything but this server. */
 (function () {
   "use strict";
@@ -12,6 +12,7 @@
   var PLOTS_ZOOM = parseInt(root.getAttribute("data-plots-zoom") || "12", 10);
   var PAGE = 1000, MAX_PLOTS = 2000;  // the API pages at 1000
   var T = window.findparkT;  // static/js/i18n.js (page strings; English from the server)
+  var E = window.findparkEscape;  // static/js/i18n.js: tooltips take HTML, so data values are escaped
   var V = window.findparkVocab.plot_status || {};  // findpark/vocab.py, in the page's language
   var COLOURS = JSON.parse(root.getAttribute("data-status-colours") || "{}");  // web/maps.py STATUS_COLOURS
   var STATUS = {};
@@ -70,15 +71,108 @@
     });
   }
 
-  // -- plots in the viewport, at zoom >= PLOTS_ZOOM ------------------------------------------------------
-  // At most MAX_PLOTS are drawn. A view holding more (a dense area at zoom 12 in a large store) draws none and
-  // asks to zoom in: the API pages by id, so the first MAX_PLOTS would show whole parks empty next to full ones.
-  // When the view may hold more (the first view at plot zoom, after a "too many", or when the last answer's
-  // density predicts it) the count is asked first (limit=1), rather than a page that would be thrown away.
+  // -- plots at zoom >= PLOTS_ZOOM -----------------------------------------------------------------------
+  // On a Web Mercator map the plots are drawn from the server's vector tiles (/tiles/plots/{z}/{x}/{y}.mvt, through
+  // the vendored Leaflet.VectorGrid, one canvas per tile), so a view of any density draws; the plots API is asked
+  // only for the view's count (limit=1, ~1 kB). On a GCJ-02 basemap (basemap.js L.CRS.FindparkGCJ02) the tile grid
+  // is not the WGS84 one, so the plots come as GeoJSON per view (at most MAX_PLOTS; a view holding more draws none
+  // and asks to zoom in: the API pages by id, so the first MAX_PLOTS would show whole parks empty next to full ones).
+  var TILES_URL = root.getAttribute("data-tiles-url");
+  var useTiles = !!(TILES_URL && L.vectorGrid && map.options.crs === L.CRS.EPSG3857);
   var renderer = (parks && parks.getLayers().length) ? map.getRenderer(parks.getLayers()[0]) : null;
   if (!(renderer instanceof L.Canvas)) { renderer = L.canvas(); }
-  var plotsLayer = null, seq = 0, controller = null, last = null;  // last: {matched, area} of the last answer
+  var plotsLayer = null, grid = null, seq = 0, controller = null, last = null;  // last: {matched, area} of the last answer
   var state = {loading: false, matched: null, drawn: 0, tooMany: false};
+
+  function plotStyle(p) {
+    var s = STATUS[p.status];
+    return {color: "#333", weight: 1, fill: true, fillOpacity: 0.7, fillColor: s ? s[1] : "#999"};
+  }
+
+  function plotTip(p) {
+    var s = STATUS[p.status];
+    return E(p.id) + " · " + E(s ? s[0] : p.status) + " · " + (Number(p.area_mu) || 0).toFixed(1) + " " +
+           E(T("亩")) + " · " + E(p.land_use || "");
+  }
+
+  // a plot clicked: its park is selected in the list; a popup with its main fields (the tile carries id, park,
+  // status, land use and area; the rest comes from the plots API)
+  function openPlot(p, latlng) {
+    if (p.park_id) { select(p.park_id, {zoom: false, scroll: true}); }
+    if (!window.findparkBasemap) { return; }
+    var popup = L.popup().setLatLng(latlng).setContent(window.findparkBasemap.plotPopup(p)).openOn(map);
+    fetch(PLOTS_URL + "/" + encodeURIComponent(p.id), {headers: {Accept: "application/json"}}).then(function (r) {
+      return r.ok ? r.json() : null;
+    }).then(function (full) {
+      if (full && map.hasLayer(popup)) { popup.setContent(window.findparkBasemap.plotPopup(full)); }
+    }).catch(function () { /* the tile's fields stay */ });
+  }
+
+  function plotGrid() {
+    if (grid) { return grid; }
+    // Leaflet.VectorGrid 1.3 calls L.DomEvent.fakeStop on a click, which Leaflet 1.8 removed: the same marker
+    if (!L.DomEvent.fakeStop) { L.DomEvent.fakeStop = function (e) { e._stopped = true; }; }
+    if (!map.getPane("findparkPlots")) {  // above the park outlines (overlayPane, 400), below tooltips and popups
+      var pane = map.createPane("findparkPlots");
+      pane.style.zIndex = 450;
+      pane.style.pointerEvents = "none";  // the tile canvases take the pointer themselves
+    }
+    grid = L.vectorGrid.protobuf(TILES_URL, {
+      pane: "findparkPlots", rendererFactory: L.canvas.tile, interactive: true,  // no minZoom: it would bound the map's
+      getFeatureId: function (f) { return f.properties.id; },
+      vectorTileLayerStyles: {plots: plotStyle},
+      fetchOptions: {credentials: "same-origin"}
+    });
+    var tip = L.tooltip({direction: "top", offset: [0, -6]}), hovered = null;
+    grid.on("mouseover", function (e) {
+      var p = e.layer.properties;
+      if (hovered !== null && hovered !== p.id) { grid.resetFeatureStyle(hovered); }
+      hovered = p.id;
+      grid.setFeatureStyle(p.id, L.extend(plotStyle(p), {color: HIGHLIGHT.color, weight: 3}));
+      tip.setLatLng(e.latlng).setContent(plotTip(p));
+      map.openTooltip(tip);
+    });
+    grid.on("mouseout", function () {
+      if (hovered !== null) { grid.resetFeatureStyle(hovered); hovered = null; }
+      map.closeTooltip(tip);
+    });
+    grid.on("click", function (e) { openPlot(e.layer.properties, e.latlng); });
+    // the tile canvases lie over the park outlines' canvas: where no plot is under the pointer, hand the event
+    // to the parks' renderer (Leaflet 1.9's canvas hit-testing), so parks keep their tooltip and click
+    var plotsPane = map.getPane("findparkPlots");
+    L.DomEvent.on(plotsPane, "mousemove", function (e) {
+      if (!renderer._map) { return; }
+      if (hovered === null) { renderer._onMouseMove(e); } else { renderer._handleMouseOut(e); }
+    });
+    L.DomEvent.on(plotsPane, "mouseout", function (e) { if (renderer._map) { renderer._handleMouseOut(e); } });
+    L.DomEvent.on(plotsPane, "click", function (e) {  // a plot's click marks the event (fakeStop above)
+      if (renderer._map && !e._stopped) { renderer._onClick(e); }
+    });
+    return grid;
+  }
+
+  // the plots drawn now: [{id, park_id, status, fillColor}] (tiles: those of the current tiles; VectorGrid keeps
+  // each tile's features by id in _vectorTiles[key]._features)
+  function plotFeatures() {
+    if (!plotsLayer) { return []; }
+    if (plotsLayer !== grid) {
+      return plotsLayer.getLayers().map(function (l) {
+        var p = l.feature.properties;
+        return {id: l.feature.id || p.id, park_id: p.park_id, status: p.status, fillColor: l.options.fillColor};
+      });
+    }
+    var out = {};
+    Object.keys(grid._vectorTiles || {}).forEach(function (key) {
+      var tile = grid._tiles[key];
+      if (!tile || !tile.current) { return; }
+      var feats = grid._vectorTiles[key]._features || {};
+      Object.keys(feats).forEach(function (id) {
+        var f = feats[id].feature;
+        out[id] = {id: id, park_id: f.properties.park_id, status: f.properties.status, fillColor: f.options.fillColor};
+      });
+    });
+    return Object.keys(out).map(function (id) { return out[id]; });
+  }
 
   function viewArea() {
     var b = map.getBounds();
@@ -106,10 +200,12 @@
     });
   }
 
+  function matchedOf(fc) { return typeof fc.numberMatched === "number" ? fc.numberMatched : fc.features.length; }
+
   // every plot in the view: {features, matched}, or {features: null, matched} when more than MAX_PLOTS
   function getPlots(bbox, signal, probe) {
     return getPage(bbox, 0, probe ? 1 : PAGE, signal).then(function (fc) {
-      var matched = typeof fc.numberMatched === "number" ? fc.numberMatched : fc.features.length;
+      var matched = matchedOf(fc);
       if (matched > MAX_PLOTS) { return {features: null, matched: matched}; }
       var have = probe ? [] : fc.features, pages = [];
       for (var off = have.length; off < matched; off += PAGE) { pages.push(getPage(bbox, off, PAGE, signal)); }
@@ -128,17 +224,33 @@
     clearPlots();
     plotsLayer = L.geoJSON({type: "FeatureCollection", features: features}, {
       renderer: renderer,
-      style: function (f) {
-        var s = STATUS[f.properties.status];
-        return {color: "#333", weight: 1, fillOpacity: 0.7, fillColor: s ? s[1] : "#999"};
-      },
+      style: function (f) { return plotStyle(f.properties); },
       onEachFeature: function (f, layer) {
-        var p = f.properties, s = STATUS[p.status];
-        layer.bindTooltip(p.id + " · " + (s ? s[0] : p.status) + " · " + (p.area_mu || 0).toFixed(1) + " " + T("亩") + " · " +
-                          (p.land_use || ""));
+        var p = f.properties;
+        layer.bindTooltip(plotTip(p));
+        if (window.findparkBasemap) { layer.bindPopup(window.findparkBasemap.plotPopup(p)); }  // static/js/basemap.js
         layer.on("click", function () { if (p.park_id) { select(p.park_id, {zoom: false, scroll: true}); } });
       }
     }).addTo(map);
+  }
+
+  // tiles: the grid draws what the view needs; the count comes from the API, the state once both are in
+  function loadTiles(mine, signal) {
+    if (plotsLayer !== grid || !plotsLayer) { clearPlots(); plotsLayer = plotGrid().addTo(map); }
+    getPage(bboxParam(), 0, 1, signal).then(function (fc) {
+      return new Promise(function (resolve) {
+        if (mine !== seq || !grid.isLoading()) { resolve(fc); } else { grid.once("load", function () { resolve(fc); }); }
+      });
+    }).then(function (fc) {
+      if (mine !== seq) { return; }
+      var matched = matchedOf(fc);
+      say(T("视窗内 {0} 个地块", matched));
+      state = {loading: false, matched: matched, drawn: plotFeatures().length, tooMany: false};
+    }).catch(function (err) {
+      if (mine !== seq || (err && err.name === "AbortError")) { return; }
+      state = {loading: false, matched: null, drawn: plotFeatures().length, tooMany: false};
+      say(T("地块加载失败: {0}", err.message));
+    });
   }
 
   function loadPlots() {
@@ -153,8 +265,9 @@
     }
     controller = window.AbortController ? new AbortController() : null;
     var signal = controller ? controller.signal : undefined;
-    state = {loading: true, matched: null, drawn: plotsLayer ? plotsLayer.getLayers().length : 0, tooMany: false};
+    state = {loading: true, matched: null, drawn: plotFeatures().length, tooMany: false};
     say(T("正在加载地块…"));
+    if (useTiles) { loadTiles(mine, signal); return; }
     var area = viewArea();
     getPlots(bboxParam(), signal, probeFirst()).then(function (res) {
       if (mine !== seq) { return; }
@@ -170,7 +283,7 @@
       state = {loading: false, matched: res.matched, drawn: tooMany ? 0 : res.features.length, tooMany: tooMany};
     }).catch(function (err) {
       if (mine !== seq || (err && err.name === "AbortError")) { return; }
-      state = {loading: false, matched: null, drawn: plotsLayer ? plotsLayer.getLayers().length : 0, tooMany: false};
+      state = {loading: false, matched: null, drawn: plotFeatures().length, tooMany: false};
       say(T("地块加载失败: {0}", err.message));
     });
   }
@@ -180,7 +293,10 @@
 
   // for the browser tests and the console
   window.findparkHome = {map: map, parks: parks, select: select, parkIds: function () { return Object.keys(byId); },
+                         // the plots layer on the map (a VectorGrid of /tiles/plots, or GeoJSON on a GCJ-02 map), or null
                          plots: function () { return plotsLayer; }, current: function () { return current; },
+                         tiles: function () { return plotsLayer !== null && plotsLayer === grid; },
+                         plotFeatures: plotFeatures, openPlot: openPlot,
                          // the plots' state: {loading, matched (numberMatched of the view), drawn, tooMany}
                          plotsState: function () { return state; }};
 })();

@@ -9,6 +9,13 @@
   var el = document.getElementById("i18n");
   var table = {};
   try { table = el ? JSON.parse(el.textContent) : {}; } catch (e) { table = {}; }
+  /* findparkEscape(value): the value as HTML text. Leaflet's tooltips, popups and attributions (and
+     innerHTML) take HTML: every value from the data goes through this first. */
+  window.findparkEscape = function (value) {
+    return String(value === null || value === undefined ? "" : value).replace(/[&<>"']/g, function (c) {
+      return {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}[c];
+    });
+  };
   window.findparkT = function (s) {
     var out = table[s] || s;
     for (var i = 1; i < arguments.length; i++) { out = out.split("{" + (i - 1) + "}").join(String(arguments[i])); }

@@ -10,6 +10,7 @@
   var statusEl = document.getElementById("rec-status");
   var summaryEl = document.getElementById("error-summary");
   var T = window.findparkT;  // static/js/i18n.js (page strings; English from the server)
+  var E = window.findparkEscape;  // static/js/i18n.js: tooltips and divIcons take HTML, so data values are escaped
   var CRITERIA = cfg.criteria;
   var SUPPLY = ["land_mu_min", "land_mu_max", "floor_m2"];
 
@@ -74,6 +75,7 @@
   function clearForm() {
     Array.prototype.forEach.call(form.elements, function (el) {
       if (el.type === "range" || el.type === "button" || el.type === "submit") return;
+      if (el.type === "hidden" && el.name !== "reference_date") return;   // the CSRF token stays; a pinned date goes
       if (el.tagName === "SELECT" && el.multiple) Array.prototype.forEach.call(el.options, function (o) { o.selected = false; });
       else if (el.tagName === "SELECT") el.value = el.options[0].value;
       else el.value = "";
@@ -261,6 +263,9 @@
           clearErrors();
           state.request = answer.requirement;
           render(data, rerank);
+          showUnderstood(answer.understood || {});
+          var share = document.getElementById("share-btn");
+          share.href = answer.share_url; share.hidden = false;
           // stacked layout (narrow screens): the results are below the form, bring them into view
           if (!rerank && statusEl.getBoundingClientRect().top > window.innerHeight) statusEl.scrollIntoView({ block: "start" });
           var ms = Math.round(performance.now() - t0);
@@ -293,11 +298,11 @@
   }
 
   function bar(item) {
-    var label = CRITERIA.map(function (c) { return cfg.criteria_zh[c] + " " + fmt(item.contributions[c], 3); }).join("; ");
+    var label = CRITERIA.map(function (c) { return cfg.criteria_zh[c] + " " + T("{0} 分", fmt(100 * item.contributions[c], 1)); }).join("; ");
     return h("div", { "class": "cbar", role: "img", "aria-label": T("得分构成: {0}", label) },
       CRITERIA.filter(function (c) { return item.contributions[c] > 0; }).map(function (c) {
         return h("span", { "class": "seg c-" + c, style: "width: " + fmt(100 * item.contributions[c], 2) + "%",
-                           title: cfg.criteria_zh[c] + " " + fmt(item.contributions[c], 3) + T(" (指标 {0})", fmt(item.criteria[c], 2)) });
+                           title: cfg.criteria_zh[c] + " " + T("{0} 分", fmt(100 * item.contributions[c], 1)) + T(" (指标 {0})", fmt(item.criteria[c], 2)) });
       }));
   }
 
@@ -332,7 +337,7 @@
           h("span", { "class": "stab" + (stability < 0.5 ? " low" : ""),
                       title: T("权重各项随机扰动 ±20% (200 次) 后仍排在前 3 名的比例") }, T("稳定性 {0}%", Math.round(100 * stability)))),
       bar(item),
-      h("ul", { "class": "reasons" }, item.reasons.map(function (r) { return h("li", null, synthText(r)); })),
+      assessment(item),
       h("div", { "class": "r-actions" },
         h("button", { type: "button", "class": "secondary locate", "aria-controls": "rec-map",
                       onclick: function (e) { e.stopPropagation(); select(key, true); } }, T("地图定位")),
@@ -345,6 +350,63 @@
     });
     return li;
   }
+
+  /* A result's strengths and weak points apart (the server's words; labels from the vocabulary). */
+  function assessment(item) {
+    return [["strength", "strengths"], ["weakness", "weaknesses"]].map(function (kv) {
+      var list = item[kv[1]] || [];
+      if (!list.length) return null;
+      return [h("p", { "class": "assess-head " + kv[0] }, cfg.assessment_zh[kv[0]]),
+              h("ul", { "class": "reasons " + kv[1] }, list.map(function (r) { return h("li", null, synthText(r)); }))];
+    });
+  }
+
+  /* 放宽条件: put the suggested value into the form and run again (the server reads the form, as always). */
+  function applyRelaxation(r) {
+    if (r.field === "districts") {
+      Array.prototype.forEach.call(byName("districts").options, function (o) { o.selected = r.to.indexOf(o.value) >= 0; });
+    } else {
+      var el = byName(r.field);
+      if (!el) return;
+      el.value = r.to === null ? "" : r.to;
+    }
+    showUnderstood({});
+    run(false);
+  }
+
+  function relaxSection(list) {
+    if (!list || !list.length) return null;
+    return h("section", { "class": "relaxations" }, h("h3", null, cfg.count_zh.relaxations),
+      h("ul", null, list.map(function (r) {
+        return h("li", null, h("button", { type: "button", "class": "secondary relax", "data-field": r.field,
+                                            onclick: function () { applyRelaxation(r); } }, r.text));
+      })));
+  }
+
+  /* "已识别为 60,000 万元" next to the fields the server read from words (6亿, 一百二十 …). */
+  function showUnderstood(understood) {
+    Array.prototype.forEach.call(form.querySelectorAll("input.amount"), function (el) {
+      var out = document.getElementById(el.id + "-understood");
+      if (out) out.textContent = understood[el.name] ? T("已识别为 {0}", understood[el.name]) : "";
+    });
+  }
+  function understandField(el) {
+    var out = document.getElementById(el.id + "-understood");
+    var text = el.value.trim();
+    if (!out) return;
+    if (!text || /^\d+(\.\d+)?$/.test(text)) { out.textContent = ""; return; }
+    fetch(cfg.urls.understand + "?field=" + encodeURIComponent(el.name) + "&text=" + encodeURIComponent(text),
+          { headers: { Accept: "application/json" } })
+      .then(function (r) { return r.json().then(function (d) { return [r.ok, d]; }); })
+      .then(function (res) {
+        if (el.value.trim() !== text) return;
+        out.textContent = res[0] ? T("已识别为 {0}", res[1].display)
+                                 : translate(((res[1]["invalid-params"] || [])[0] || {}).reason || "");
+      }).catch(function () {});
+  }
+  Array.prototype.forEach.call(form.querySelectorAll("input.amount"), function (el) {
+    el.addEventListener("input", debounce(function () { understandField(el); }, 250));
+  });
 
   function render(data, rerank) {
     var before = rerank ? ranksOf(state.result) : null;
@@ -381,6 +443,7 @@
                         : h("p", null, T("没有符合全部条件的园区, 请放宽条件 (见下方排除原因)。"))));
     resultsEl.appendChild(lists);
     resultsEl.appendChild(excludedSection(data.excluded));
+    append(resultsEl, relaxSection(data.relaxations));
     if (data.warnings && data.warnings.length) {
       resultsEl.appendChild(h("section", { "class": "warnings" }, h("h3", null, T("提示")),
         h("ul", null, data.warnings.map(function (w) { return h("li", null, w); }))));
@@ -410,13 +473,15 @@
       h("h3", null, T("排除情况")),
       h("p", null, T("共排除 {0} {1}, 每个只计第一个不满足的条件:", ex.total, cfg.unit_zh[ex.unit] || ex.unit)),
       codes.length ? h("table", null,
-        h("thead", null, h("tr", null, h("th", null, T("原因")), h("th", { "class": "num" }, T("数量")),
+        h("thead", null, h("tr", null, h("th", null, T("原因")), h("th", { "class": "num" }, cfg.count_zh.first),
+                             h("th", { "class": "num" }, cfg.count_zh.only),
                              h("td", { "aria-hidden": "true" }), h("th", null, T("示例")))),
         h("tbody", null, codes.map(function (code) {
           var n = ex.by_reason[code];
           return h("tr", { "data-reason": code },
             h("td", null, label(code)),
             h("td", { "class": "num" }, String(n)),
+            h("td", { "class": "num" }, String((ex.only || {})[code] || 0)),
             h("td", { "class": "share-cell", "aria-hidden": "true" },
               h("span", { "class": "share", style: "width: " + fmt(100 * n / max, 1) + "%" })),
             h("td", null, (ex.examples[code] || []).join(T("、"))));
@@ -456,19 +521,22 @@
       if (!p.centroid) return;
       var ll = toLatLng(p.centroid);
       var m = L.circleMarker(ll, { radius: 13, color: "#1f4e79", weight: 2, fillColor: "#56B4E9", fillOpacity: 0.3 })
-        .bindTooltip(T("园区第 {0} 名 · {1} · {2} 分", p.rank, p.name, fmt(100 * p.score, 1)));
+        .bindTooltip(T("园区第 {0} 名 · {1} · {2} 分", E(p.rank), E(p.name), fmt(100 * p.score, 1)));
       m.on("click", function () { select("park:" + p.park_id, false, true); });
       m.addTo(state.parkLayer);
+      // the park's rank as a number beside its ring (not interactive: the ring takes the clicks)
+      L.marker(ll, { icon: L.divIcon({ className: "park-rank", html: "<span>" + E(p.rank) + "</span>", iconSize: null }),
+                     interactive: false, keyboard: false }).addTo(state.parkLayer);
       state.markers["park:" + p.park_id] = m;
       bounds.push(ll);
     });
     data.plots.slice().reverse().forEach(function (p) {   // rank 1 drawn last, on top
       if (!p.centroid) return;
       var ll = toLatLng(p.centroid);
-      var m = L.marker(ll, { icon: L.divIcon({ className: "rank-pin", html: "<span>" + p.rank + "</span>", iconSize: [26, 26] }),
+      var m = L.marker(ll, { icon: L.divIcon({ className: "rank-pin", html: "<span>" + E(p.rank) + "</span>", iconSize: [26, 26] }),
                              title: T("地块第 {0} 名 {1}", p.rank, p.plot_id), alt: T("地块第 {0} 名", p.rank), riseOnHover: true,
                              zIndexOffset: 1000 - p.rank, rank: p.rank })
-        .bindTooltip(T("地块第 {0} 名 · {1} {2} · {3} 分", p.rank, p.park_name, p.plot_id, fmt(100 * p.score, 1)));
+        .bindTooltip(T("地块第 {0} 名 · {1} {2} · {3} 分", E(p.rank), E(p.park_name), E(p.plot_id), fmt(100 * p.score, 1)));
       m.on("click", function () { select("plot:" + p.plot_id, false, true); });
       m.addTo(state.plotLayer);
       state.markers["plot:" + p.plot_id] = m;
@@ -541,7 +609,8 @@
     if (!state.request) return;
     var label = kind === "pdf" ? "PDF" : "Excel";
     setStatus(T("正在生成 {0}…", label));
-    fetch(cfg.urls.export[kind], { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(state.request) })
+    var csrf = (document.querySelector('meta[name="csrf-token"]') || {}).content || "";  // exports change nothing, but a cross-site page must not trigger them
+    fetch(cfg.urls.export[kind], { method: "POST", headers: { "Content-Type": "application/json", "X-CSRFToken": csrf }, body: JSON.stringify(state.request) })
       .then(function (resp) {
         if (!resp.ok) { setStatus(T("导出 {0} 失败 (HTTP {1})", label, resp.status), true); return null; }
         var name = filenameFrom(resp.headers.get("Content-Disposition")) ||
@@ -585,6 +654,7 @@
   initMap();
   window.findparkRecommend = { map: function () { return state.map; } };  // for the browser tests and the console
   if (byName("industry").value) industryLookup();
+  if (cfg.autorun) run(false);   // a shared link (/recommend?req=…&date=…): the same ranking, with the map
   // weights may have been saved since the page was rendered: refresh from the API
   fetch(cfg.urls.profiles, { headers: { Accept: "application/json" } }).then(function (r) { return r.json(); }).then(function (d) {
     var select = byName("profile"), custom = select.querySelector("option[value='']");

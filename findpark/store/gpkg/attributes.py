@@ -7,6 +7,7 @@ import sqlite_utils
 
 from ..schema import INQUIRIES, PARK_QUARTERLY
 from .connection import driver_errors
+from .rows import _decode
 from .ddl import bump_data_version
 
 
@@ -132,4 +133,4 @@ class Attributes:
 
     @staticmethod
     def _inquiry(row: dict) -> dict:
-        return {**row, "confidential": bool(row["confidential"])}
+        return _decode(INQUIRIES, row)  # bool columns as bools (confidential, token_revoked), as every backend

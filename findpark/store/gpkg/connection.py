@@ -66,6 +66,8 @@ class Connections(SnapshotMixin):
         return conn
 
     def _reader(self) -> sqlite3.Connection:
+        if getattr(self._local, "tx_depth", 0) and self._writer is not None:
+            return self._writer  # inside this thread's write transaction: read its own uncommitted writes
         conn = getattr(self._local, "conn", None)
         if conn is None:
             conn = self._local.conn = self._connect()

@@ -251,6 +251,17 @@ class Layers:
         sql, params = self._select(LAYERS[layer], bbox=bbox, where=where, count=True)
         return self._reader().execute(sql, params).fetchone()[0]
 
+    def tile(self, layer: str, z: int, x: int, y: int, fields: list[str], *, extent: int = 4096,
+             buffer: int = 64) -> bytes:
+        """The features of ``layer`` in XYZ tile z/x/y as a Mapbox Vector Tile (R*Tree window + encoder)."""
+        from ..tiles import encode_tile, tile_bounds_lonlat
+
+        for f in fields:
+            if f not in LAYERS[layer].by_name:
+                raise KeyError(f"{layer} has no field {f!r}")
+        recs = self.read(layer, bbox=tile_bounds_lonlat(z, x, y, buffer / extent), exact=False)
+        return encode_tile(layer, recs, z, x, y, fields, extent=extent, buffer=buffer)
+
     @driver_errors
     def ids(self, layer: str) -> set[str]:
         return {r[0] for r in self._reader().execute(f'SELECT id FROM "{LAYERS[layer].name}"')}

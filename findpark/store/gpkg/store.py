@@ -16,9 +16,10 @@ from .connection import Connections, driver_errors, translated
 from .ddl import create_schema, write_header
 from .layers import Layers
 from .rows import Rows
+from ..snapshots import Snapshots
 
 
-class GeoPackageStore(Connections, Layers, Attributes, Rows):
+class GeoPackageStore(Connections, Layers, Attributes, Rows, Snapshots):
     """The embedded store. Construct with :func:`findpark.store.open_store`."""
 
     backend = "gpkg"

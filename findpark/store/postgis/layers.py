@@ -1,0 +1,222 @@
+"""Feature layers of the PostGIS store: upsert (COPY into a temporary table, then one INSERT … ON CONFLICT),
+delete, and reads answered from the GiST index (``&&``, then ``ST_Intersects`` for exact answers)."""
+from __future__ import annotations
+
+import numpy as np
+import shapely
+
+from ..schema import LAYERS, Layer
+from .connection import driver_errors
+from .ddl import GEOM_COL, PG_TYPES, SRID, bump_data_version, now, q
+from .sql import decode, encode, where_sql
+
+ENVELOPE = f"ST_MakeEnvelope(%s, %s, %s, %s, {SRID})"
+
+
+def _layer(name: str) -> Layer:
+    try:
+        return LAYERS[name]
+    except KeyError:
+        raise KeyError(f"unknown layer {name!r}") from None
+
+
+def _types(layer: Layer) -> dict:
+    return {f.name: f.type for f in layer.fields}
+
+
+def outward_f32(box) -> list[float]:
+    """``[minx, miny, maxx, maxy]`` rounded outward to float32 exactly as SQLite's R*Tree stores a GeoPackage's
+    boxes (``rtreeValueDown``/``rtreeValueUp``), so both backends report the same extent (OGC collections)."""
+    towards, away = 1.0 - 1.0 / 8388608.0, 1.0 + 1.0 / 8388608.0
+    out = []
+    for i, d in enumerate(map(float, box)):
+        f = float(np.float32(d))
+        if i < 2 and f > d:
+            f = float(np.float32(d * (away if d < 0 else towards)))
+        elif i >= 2 and f < d:
+            f = float(np.float32(d * (towards if d < 0 else away)))
+        out.append(f)
+    return out
+
+
+class Layers:
+    """Feature-layer methods (mixed into :class:`PostGISStore`)."""
+
+    # -- writing -------------------------------------------------------------------------------------------
+    @driver_errors
+    def write(self, batches: dict[str, list[dict]], *, replace: bool = False, log: dict | None = None) -> dict:
+        counts = {}
+        for name in batches:
+            _layer(name)
+        with self.transaction() as conn:
+            bump_data_version(conn)  # first: concurrent writers queue on the meta row
+            for name, records in batches.items():
+                layer = LAYERS[name]
+                if replace:
+                    conn.execute(f"DELETE FROM {q(name)}")
+                counts[name] = self._upsert(conn, layer, records)
+            conn.execute("INSERT INTO meta (key, value) VALUES ('updated', %s) "
+                         "ON CONFLICT (key) DO UPDATE SET value = excluded.value", (now(),))
+            if log is not None:
+                import json
+
+                conn.execute("INSERT INTO load_log (id, at, files, counts, messages) "
+                             "SELECT coalesce(max(id), 0) + 1, %s, %s, %s, %s FROM load_log",
+                             (now(), json.dumps(log.get("files", []), ensure_ascii=False), json.dumps(counts),
+                              json.dumps(log.get("messages", []), ensure_ascii=False)))
+        return counts
+
+    @staticmethod
+    def _upsert(conn, layer: Layer, records) -> int:
+        names = layer.names
+        tmp = f"_load_{layer.name}"
+        conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS {q(tmp)} (wkb bytea, "
+                     + ", ".join(f"{q(f.name)} {PG_TYPES[f.type]}" for f in layer.fields) + ") ON COMMIT DROP")
+        conn.execute(f"TRUNCATE {q(tmp)}")
+        multi = layer.geometry_type.startswith("MULTI")
+        n = 0
+        with conn.cursor().copy(f"COPY {q(tmp)} (wkb, {', '.join(q(c) for c in names)}) FROM STDIN") as copy:
+            for rec in records:
+                geom = rec["geometry"]
+                if multi and geom is not None and geom.geom_type == "Polygon":
+                    geom = shapely.MultiPolygon([geom])
+                copy.write_row([None if geom is None else shapely.to_wkb(geom, byte_order=1)] +
+                               [encode(layer.by_name[c].type, rec.get(c)) for c in names])
+                n += 1
+        cols = ", ".join(q(c) for c in [GEOM_COL, *names])
+        updates = ", ".join(f"{q(c)} = excluded.{q(c)}" for c in [GEOM_COL, *names] if c != "id")
+        # the last record of a batch wins when an id repeats (as in the GeoPackage)
+        conn.execute(f"INSERT INTO {q(layer.name)} ({cols}) SELECT ST_GeomFromWKB(wkb, {SRID}), "
+                     f"{', '.join(q(c) for c in names)} FROM (SELECT DISTINCT ON (id) * FROM "
+                     f"(SELECT *, row_number() OVER () AS _n FROM {q(tmp)}) s ORDER BY id, _n DESC) d "
+                     f"ORDER BY id ON CONFLICT (id) DO UPDATE SET {updates}")
+        return n
+
+    @driver_errors
+    def delete(self, layer: str, ids) -> int:
+        name = _layer(layer).name
+        ids = list(ids)
+        with self.transaction() as conn:
+            bump_data_version(conn)
+            cur = conn.execute(f"DELETE FROM {q(name)} WHERE id = ANY(%s)", (ids,))
+            return cur.rowcount
+
+    # -- reading -------------------------------------------------------------------------------------------
+    def _select(self, layer: Layer, *, bbox=None, where=None, exact=False, head=None, count=False,
+                limit=None, offset=0):
+        head = "SELECT count(*)" if count else (head or self._head(layer))
+        clauses, params = [], []
+        if bbox is not None:
+            clauses.append(f"{q(GEOM_COL)} && {ENVELOPE}")
+            params += list(map(float, bbox))
+            if exact:
+                clauses.append(f"ST_Intersects({q(GEOM_COL)}, {ENVELOPE})")
+                params += list(map(float, bbox))
+        c2, p2 = where_sql(_types(layer), where, layer.name)
+        clauses += c2
+        params += p2
+        sql = f"{head} FROM {q(layer.name)}"
+        if clauses:
+            sql += " WHERE " + " AND ".join(clauses)
+        if not count:
+            sql += " ORDER BY id"
+            if limit is not None:
+                sql += " LIMIT %s"
+                params.append(int(limit))
+            if offset:
+                sql += " OFFSET %s"
+                params.append(int(offset))
+        return sql, params
+
+    @staticmethod
+    def _head(layer: Layer) -> str:
+        return f"SELECT ST_AsBinary({q(GEOM_COL)}), " + ", ".join(q(n) for n in layer.names)
+
+    @staticmethod
+    def _records(layer: Layer, rows) -> list[dict]:
+        geoms = shapely.from_wkb([None if r[0] is None else bytes(r[0]) for r in rows]) if rows else []
+        out = []
+        for geom, row in zip(geoms, rows):
+            rec = {f.name: decode(f.type, v) for f, v in zip(layer.fields, row[1:])}
+            rec["geometry"] = geom
+            out.append(rec)
+        return out
+
+    @driver_errors
+    def read(self, layer: str, *, bbox=None, where: dict | None = None, limit: int | None = None,
+             offset: int = 0, exact: bool = True) -> list[dict]:
+        lay = _layer(layer)
+        sql, params = self._select(lay, bbox=bbox, where=where, exact=exact, limit=limit, offset=offset)
+        return self._records(lay, self._query(sql, params, binary=True))
+
+    @driver_errors
+    def read_window(self, layer: str, bbox, *, where: dict | None = None, limit: int | None = None,
+                    offset: int = 0) -> tuple[list[dict], int]:
+        """One query: the page of exact matches plus ``count(*) OVER ()``, the total before paging."""
+        lay = _layer(layer)
+        sql, params = self._select(lay, bbox=bbox, where=where, exact=True, limit=limit, offset=offset,
+                                   head=self._head(lay) + ", count(*) OVER ()")
+        rows = self._query(sql, params, binary=True)
+        if rows:
+            return self._records(lay, [r[:-1] for r in rows]), int(rows[0][-1])
+        sql, params = self._select(lay, bbox=bbox, where=where, exact=True, count=True)
+        return [], int(self._query(sql, params)[0][0])
+
+    def read_frame(self, layer: str, **kw):
+        import geopandas as gpd
+
+        recs = self.read(layer, **kw)
+        cols = LAYERS[layer].names
+        if not recs:
+            return gpd.GeoDataFrame({c: [] for c in cols}, geometry=[], crs="EPSG:4326")
+        return gpd.GeoDataFrame(recs, geometry="geometry", crs="EPSG:4326")[[*cols, "geometry"]]
+
+    @driver_errors
+    def columns(self, layer: str, fields: list[str], *, geometry: bool = True) -> dict:
+        lay = _layer(layer)
+        for f in fields:
+            if f not in lay.by_name:
+                raise KeyError(f"{layer} has no field {f!r}")
+        cols = ([f"ST_AsBinary({q(GEOM_COL)})"] if geometry else []) + [q(f) for f in fields]
+        rows = self._query(f"SELECT {', '.join(cols) or '1'} FROM {q(lay.name)} ORDER BY id", binary=True)
+        out: dict = {}
+        if geometry:
+            out["geometry"] = list(shapely.from_wkb([None if r[0] is None else bytes(r[0]) for r in rows])) \
+                if rows else []
+        k0 = 1 if geometry else 0
+        for i, f in enumerate(fields):
+            fd = lay.by_name[f]
+            col = [r[k0 + i] for r in rows]
+            if fd.type == "list":
+                memo: dict = {}  # equal lists are shared objects (as the GeoPackage does): don't mutate
+                vals = []
+                for v in col:
+                    key = None if v is None else tuple(v)
+                    if key not in memo:
+                        memo[key] = decode("list", v)
+                    vals.append(memo[key])
+                out[f] = vals
+            else:
+                out[f] = col
+        return out
+
+    @driver_errors
+    def extent(self, layer: str) -> list[float] | None:
+        row = self._one(f"SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e) FROM "
+                        f"(SELECT ST_Extent({q(GEOM_COL)}) AS e FROM {q(_layer(layer).name)}) s")
+        if row is None or row[0] is None:
+            return None
+        return outward_f32(row)
+
+    def get(self, layer: str, id: str) -> dict | None:
+        recs = self.read(layer, where={"id": id})
+        return recs[0] if recs else None
+
+    @driver_errors
+    def count(self, layer: str, *, bbox=None, where: dict | None = None) -> int:
+        sql, params = self._select(_layer(layer), bbox=bbox, where=where, count=True)
+        return int(self._query(sql, params)[0][0])
+
+    @driver_errors
+    def ids(self, layer: str) -> set[str]:
+        return {r[0] for r in self._query(f"SELECT id FROM {q(_layer(layer).name)}")}
