@@ -66,31 +66,30 @@ def users_list(as_json, db):
                    f"{','.join(r['scopes']) or '*'}")
 
 
+def _set_disabled(name: str, db, disabled: bool) -> None:
+    store = _open(db)
+    try:
+        accounts.set_disabled(store, name, disabled)
+    except accounts.AccountError as exc:
+        _fail(exc)
+    audit.record(store, "cli", "user_disable" if disabled else "user_enable", f"user:{name}")
+    click.echo(f"{'disabled' if disabled else 'enabled'} {name}")
+
+
 @users.command("disable")
 @click.argument("name")
 @DB_OPTION
 def users_disable(name, db):
     """Disable a user: no sign-in, and every API token of theirs stops working."""
-    store = _open(db)
-    try:
-        accounts.set_disabled(store, name, True)
-    except accounts.AccountError as exc:
-        _fail(exc)
-    audit.record(store, "cli", "user_disable", f"user:{name}")
-    click.echo(f"disabled {name}")
+    _set_disabled(name, db, True)
 
 
 @users.command("enable")
 @click.argument("name")
 @DB_OPTION
 def users_enable(name, db):
-    store = _open(db)
-    try:
-        accounts.set_disabled(store, name, False)
-    except accounts.AccountError as exc:
-        _fail(exc)
-    audit.record(store, "cli", "user_enable", f"user:{name}")
-    click.echo(f"enabled {name}")
+    """Enable a disabled user again (their revoked tokens stay revoked)."""
+    _set_disabled(name, db, False)
 
 
 @users.command("password")

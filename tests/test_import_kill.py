@@ -43,11 +43,21 @@ def test_sigkill_during_apply_leaves_old_or_new(bundled_db, tmp_path):
     rng = random.Random(13)
     outcomes, kills = [], 0
     env = {**os.environ, "OPENBLAS_NUM_THREADS": "1"}
+    cmd = [sys.executable, "-c", "from findpark.cli import main; main()", "import", "apply", iid, "--db"]
+    # The moments to kill at are drawn from this machine's own timings (a loaded CI machine is slower): the
+    # interpreter and imports (``start``), then one whole apply (``whole``); kills fall in between, i.e. while
+    # the snapshot is taken and the transaction runs.
+    t0 = time.monotonic()
+    subprocess.run([sys.executable, "-c", "import findpark.cli"], check=True, env=env)
+    start = time.monotonic() - t0
+    t0 = time.monotonic()
+    subprocess.run([*cmd, str(copy_store(base, tmp_path / "calibrate.gpkg"))], check=True, env=env,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    whole = time.monotonic() - t0
     for i in range(RUNS):
         db = copy_store(base, tmp_path / f"run{i}.gpkg")
-        proc = subprocess.Popen([sys.executable, "-c", "from findpark.cli import main; main()", "import", "apply", iid, "--db", str(db)],
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
-        time.sleep(rng.uniform(0.8, 4.0))
+        proc = subprocess.Popen([*cmd, str(db)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+        time.sleep(start + rng.uniform(0.05, 0.9) * max(whole - start, 0.2))
         killed = proc.poll() is None
         if killed:
             os.kill(proc.pid, signal.SIGKILL)
