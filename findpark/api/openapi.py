@@ -93,7 +93,7 @@ def _document() -> dict:
     paths = {
         "/api/v1/parks": {"get": op(
             "listParks", "Search parks (可查)", {"description": "parks", **_by_type("ParkList", "ParkCollection")},
-            parameters=params(m.ParksQuery), errors=(400, 422), tags=("parks",),
+            parameters=params(m.ParksQuery), tags=("parks",),
             links={"GetPark": {"operationId": "getPark", "parameters": {"id": "$response.body#/parks/0/id"}}})},
         "/api/v1/parks/{id}": {"get": op(
             "getPark", "One park with indicators, provenance and plots summary (可看)",

@@ -12,7 +12,7 @@ from ..http.problems import Problem, register
 from ..http.auth import api_requires, api_user, client_address, unauthorized
 from ..http.limits import inquiries_limit, limiter
 from ..services import audit, comparison, desk, inquiries as inq_service
-from ..services.parks import ParkFilter, search, unknown_industry
+from ..services.parks import ParkFilter, search
 from ..siting import Requirement, recommend
 from ..siting.profiles import list_profiles
 from ..store import Range
@@ -35,10 +35,6 @@ def _park_or_404(pid: str) -> dict:
 @bp.get("/parks")
 def parks():
     q = query(m.ParksQuery)
-    unknown = unknown_industry(q.industry, parkinfo.parks(get_store()))
-    if unknown is not None:
-        raise Problem(422, "Unknown industry", unknown.message(),
-                      [{"name": "industry", "reason": unknown.message(), "suggestions": unknown.suggestions}])
     recs, summaries = search(get_store(), ParkFilter(
         industry=q.industry, district=q.district, level=q.level, q=q.q, adcode=q.adcode,
         bbox=m.parse_bbox(q.bbox), min_available_mu=q.min_available_mu))
