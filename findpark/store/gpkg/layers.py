@@ -5,11 +5,11 @@ import json
 
 import shapely
 
-from ..base import Range
 from ..schema import LAYERS, Layer
 from . import binary
 from .connection import driver_errors
 from .ddl import GEOM_COL, SRS_ID, bump_data_version, now, rtree
+from .rows import where_sql
 
 
 def encode_value(f, value):
@@ -110,23 +110,9 @@ class Layers:
             sql += f' JOIN "{rtree(t)}" r ON t.fid = r.id'
             clauses.append("r.maxx >= ? AND r.minx <= ? AND r.maxy >= ? AND r.miny <= ?")
             params += [minx, maxx, miny, maxy]
-        for key, value in (where or {}).items():
-            if key not in layer.by_name:
-                raise KeyError(f"{t} has no field {key!r}")
-            if isinstance(value, Range):
-                if value.min is not None:
-                    clauses.append(f't."{key}" >= ?')
-                    params.append(value.min)
-                if value.max is not None:
-                    clauses.append(f't."{key}" <= ?')
-                    params.append(value.max)
-            elif isinstance(value, (list, tuple, set)):
-                value = list(value)
-                clauses.append(f't."{key}" IN ({", ".join("?" * len(value))})' if value else "0")
-                params += value
-            else:
-                clauses.append(f't."{key}" = ?')
-                params.append(value)
+        more, more_params = where_sql(layer.by_name, where, t, prefix="t.")
+        clauses += more
+        params += more_params
         if clauses:
             sql += " WHERE " + " AND ".join(clauses)
         if not count:

@@ -45,30 +45,42 @@ def _decode(table: Table, row: dict) -> dict:
     return out
 
 
-def _where(table: Table, where: dict | None) -> tuple[str, list]:
+def where_sql(names, where: dict | None, owner: str, prefix: str = "", encode=None) -> tuple[list[str], list]:
+    """Clauses and parameters for the protocol's ``where`` (equality, membership, Range, None = NULL) over the
+    columns ``names`` (an unknown one raises KeyError naming ``owner``); ``encode(column, value)`` turns a value
+    into its stored form. The one reading of ``where`` for layers and attribute tables (as
+    ``postgis.sql.where_sql`` is for that backend)."""
+    enc = encode or (lambda _k, v: v)
     clauses, params = [], []
     for k, v in (where or {}).items():
-        if k not in table.names:
-            raise KeyError(f"table {table.name!r} has no column {k!r}")
+        if k not in names:
+            raise KeyError(f"{owner} has no field {k!r}")
+        col = f'{prefix}"{k}"'
         if isinstance(v, Range):
             if v.min is not None:
-                clauses.append(f'"{k}" >= ?')
+                clauses.append(f"{col} >= ?")
                 params.append(v.min)
             if v.max is not None:
-                clauses.append(f'"{k}" <= ?')
+                clauses.append(f"{col} <= ?")
                 params.append(v.max)
         elif isinstance(v, (list, tuple, set, frozenset)):
             values = list(v)
             if not values:
                 clauses.append("0")
             else:
-                clauses.append(f'"{k}" IN ({", ".join("?" * len(values))})')
-                params.extend(_encode(table, {k: x})[k] for x in values)
+                clauses.append(f'{col} IN ({", ".join("?" * len(values))})')
+                params.extend(enc(k, x) for x in values)
         elif v is None:
-            clauses.append(f'"{k}" IS NULL')
+            clauses.append(f"{col} IS NULL")
         else:
-            clauses.append(f'"{k}" = ?')
-            params.append(_encode(table, {k: v})[k])
+            clauses.append(f"{col} = ?")
+            params.append(enc(k, v))
+    return clauses, params
+
+
+def _where(table: Table, where: dict | None) -> tuple[str, list]:
+    clauses, params = where_sql(table.names, where, f"table {table.name!r}",
+                                encode=lambda k, v: _encode(table, {k: v})[k])
     return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
 
