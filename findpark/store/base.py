@@ -175,8 +175,21 @@ class Store(Protocol):
 
 
 class SnapshotMixin:
-    """A reentrant per-thread snapshot built on two backend hooks: ``_begin_snapshot()`` and ``_end_snapshot()``
-    (and ``_snapshot_depth()``/``_set_snapshot_depth()`` keeping the thread's depth)."""
+    """A reentrant per-thread snapshot built on two backend hooks, ``_begin_snapshot()`` and ``_end_snapshot()``;
+    the thread's depth lives in ``self._local`` (a ``threading.local`` every backend keeps). Also ``atomic()``
+    over the backend's ``transaction()``."""
+
+    def _snapshot_depth(self) -> int:
+        return getattr(self._local, "depth", 0)
+
+    def _set_snapshot_depth(self, depth: int) -> None:
+        self._local.depth = depth
+
+    @contextlib.contextmanager
+    def atomic(self):
+        """Writes of this thread inside it commit together (see :meth:`Store.atomic`)."""
+        with self.transaction():
+            yield
 
     @contextlib.contextmanager
     def snapshot(self):

@@ -116,19 +116,7 @@ class Connections(SnapshotMixin):
             self._end_snapshot()
             self._begin_snapshot()
 
-    @contextlib.contextmanager
-    def atomic(self):
-        """Writes of this thread inside it commit together (see :meth:`Store.atomic`)."""
-        with self.transaction():
-            yield
-
-    # -- snapshots (see SnapshotMixin.snapshot) --------------------------------------------------------------
-    def _snapshot_depth(self) -> int:
-        return getattr(self._local, "depth", 0)
-
-    def _set_snapshot_depth(self, depth: int) -> None:
-        self._local.depth = depth
-
+    # -- snapshots (SnapshotMixin.snapshot; the depth is kept by the mixin) ------------------------------------
     def _begin_snapshot(self) -> None:
         conn = self._reader()
         with translated():
