@@ -6,6 +6,7 @@ vectors to find it, then the WGS84 ellipsoid distance to it). Requests then work
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 from dataclasses import dataclass, field
 
@@ -18,6 +19,7 @@ from ..store.cache import cached
 from ..store.schema import EIA_CATEGORIES, LAND_USES
 
 EPOCH = _dt.date(1970, 1, 1)
+PATCH_MIN = 1000  # patch up to max(PATCH_MIN, n/50) changed plots; more: rebuild
 PLOT_FIELDS = ["id", "park_id", "area_mu", "land_use", "status", "min_investment_wan_per_mu", "min_tax_wan_per_mu",
                "price_wan_per_mu", "power_kva", "water_t_day", "max_eia", "available_from", "synthetic"]
 PARK_FIELDS = ["id", "name", "adcode", "city", "district", "leading_industries", "industry_codes", "tax_per_mu_wan",
@@ -105,10 +107,6 @@ def build(store) -> SitingData:
             codesets.append(key)
         park_codeset.append(codeset_idx[key])
     park_pts = shapely.point_on_surface(np.array(pk["geometry"], dtype=object)) if pk["id"] else np.array([])
-    plot_pts = shapely.centroid(np.array(pl["geometry"], dtype=object)) if pl["id"] else np.array([])
-
-    lu_index = {v: i for i, v in enumerate(LAND_USES)}
-    eia_index = {v: i for i, v in enumerate(EIA_CATEGORIES)}
     data = SitingData(
         version=version,
         park_ids=np.array(pk["id"], dtype=object),
@@ -128,6 +126,24 @@ def build(store) -> SitingData:
         park_lon=shapely.get_x(park_pts) if len(park_pts) else np.zeros(0),
         park_lat=shapely.get_y(park_pts) if len(park_pts) else np.zeros(0),
         park_synthetic=[frozenset(s) for s in pk["synthetic"]],
+        **_plot_columns(pl, park_index),
+    )
+    for kind, index in amenity_indexes(store).items():
+        data.amenities[kind] = index
+        data.plot_dist[kind] = index.nearest(data.lon, data.lat)
+        data.park_dist[kind] = index.nearest(data.park_lon, data.park_lat)
+    standing = latest_standing(store)
+    data.park_index = np.array([standing[p]["index"] if p in standing else np.nan for p in data.park_ids], dtype=float)
+    data.park_standing = [standing.get(p) for p in data.park_ids]
+    return data
+
+
+def _plot_columns(pl: dict, park_index: dict) -> dict:
+    """The plot arrays of SitingData from columns (``store.columns`` or records turned into columns)."""
+    pts = shapely.centroid(np.array(pl["geometry"], dtype=object)) if pl["id"] else np.array([])
+    lu_index = {v: i for i, v in enumerate(LAND_USES)}
+    eia_index = {v: i for i, v in enumerate(EIA_CATEGORIES)}
+    return dict(
         plot_ids=np.array(pl["id"], dtype=object),
         plot_park=np.array([park_index[p] for p in pl["park_id"]], dtype=int),
         area=_floats(pl["area_mu"]),
@@ -140,17 +156,53 @@ def build(store) -> SitingData:
         water=_floats(pl["water_t_day"]),
         eia=np.array([eia_index.get(v, -1) for v in pl["max_eia"]], dtype=int),
         available_day=_days(pl["available_from"]),
-        lon=shapely.get_x(plot_pts) if len(plot_pts) else np.zeros(0),
-        lat=shapely.get_y(plot_pts) if len(plot_pts) else np.zeros(0),
+        lon=shapely.get_x(pts) if len(pts) else np.zeros(0),
+        lat=shapely.get_y(pts) if len(pts) else np.zeros(0),
         plot_synthetic=_intern([frozenset(s) for s in pl["synthetic"]]),
     )
-    for kind, index in amenity_indexes(store).items():
-        data.amenities[kind] = index
-        data.plot_dist[kind] = index.nearest(data.lon, data.lat)
-        data.park_dist[kind] = index.nearest(data.park_lon, data.park_lat)
-    standing = latest_standing(store)
-    data.park_index = np.array([standing[p]["index"] if p in standing else np.nan for p in data.park_ids], dtype=float)
-    data.park_standing = [standing.get(p) for p in data.park_ids]
+
+
+def patch(store, old: SitingData) -> SitingData | None:
+    """``old`` moved to the store's current version by re-reading only the plots the change log names
+    (upserted ones replace or join their rows at their place in id order, deleted ones leave); None when a
+    full build is needed: parks, amenities or indicators changed, a layer was replaced, the log has a gap,
+    or more than ``max(PATCH_MIN, n/50)`` plots changed. The result equals ``build(store)``."""
+    with store.snapshot():
+        version = store.data_version
+        changed = store.changes_since(old.version)
+        if changed is None or set(changed) - {"plots"} or changed.get("plots", set()) is None:
+            return None
+        ids = sorted(changed.get("plots", ()))
+        if len(ids) > max(PATCH_MIN, old.n_plots // 50):
+            return None
+        recs = store.read("plots", where={"id": ids}) if ids else []
+    park_index = {pid: i for i, pid in enumerate(old.park_ids)}
+    if any(r["park_id"] not in park_index for r in recs):
+        return None
+    new = _plot_columns({f: [r[f] for r in recs] for f in [*PLOT_FIELDS, "geometry"]}, park_index)
+    n = old.n_plots
+    pos = np.searchsorted(old.plot_ids, np.array(ids, dtype=object)) if ids else np.zeros(0, dtype=int)
+    hit = pos < n
+    hit[hit] = old.plot_ids[pos[hit]] == np.array(ids, dtype=object)[hit]
+    keep = np.ones(n, dtype=bool)
+    keep[pos[hit]] = False
+    at = np.searchsorted(old.plot_ids[keep], new["plot_ids"]) if len(recs) else np.zeros(0, dtype=int)
+
+    def merge(old_col, new_col):
+        if isinstance(old_col, list):
+            out = np.empty(n, dtype=object)
+            out[:] = old_col
+            return np.insert(out[keep], at, np.array(new_col + [None], dtype=object)[:-1]).tolist()
+        return np.insert(old_col[keep], at, new_col)
+
+    cols = {name: merge(getattr(old, name), value) for name, value in new.items()}
+    data = dataclasses.replace(old, version=version, **cols, plot_dist={}, cache={})
+    for kind, index in old.amenities.items():
+        km, near = index.nearest(new["lon"], new["lat"])
+        old_km, old_near = old.plot_dist[kind]
+        data.plot_dist[kind] = (merge(old_km, km), merge(old_near, near))
+    if "industry" in old.cache:  # per park: the parks did not change
+        data.cache["industry"] = dict(old.cache["industry"])
     return data
 
 
@@ -161,4 +213,5 @@ def _intern(sets: list) -> list:
 
 def for_store(store) -> SitingData:
     """SitingData for the store's current data_version, built once (findpark.store.cache)."""
-    return cached(store, "siting.candidates", lambda: build(store))  # keyed by url, not by the store object
+    return cached(store, "siting.candidates", lambda: build(store),  # keyed by url, not by the store object
+                  update=lambda _version, old: patch(store, old))

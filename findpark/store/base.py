@@ -109,6 +109,11 @@ class Store(Protocol):
         """Goes up by exactly one with every committed write of geodata or indicators; never on reads.
         Asked on every request: one indexed lookup."""
 
+    def changes_since(self, version: int) -> dict[str, set[str] | None] | None:
+        """What the writes after ``version`` (up to the current one, in this thread's snapshot) touched:
+        ``{layer or table: ids upserted or deleted, or None when all of it may have changed}``; None when the
+        change log cannot tell (``store/changes.py``). Lets derived data be patched instead of rebuilt."""
+
     def meta(self) -> dict[str, str]:
         """The meta table: data_version, created, updated, uid …"""
 

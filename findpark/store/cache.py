@@ -12,7 +12,10 @@ store object for the same url would miss).
   every entry of the older versions is dropped (memory stays flat across writes);
 - single flight: concurrent callers asking for the same missing key wait for one build instead of each
   building their own;
-- a bounded number of entries per (url, version) (``MAX_ENTRIES``), oldest evicted first.
+- a bounded number of entries per (url, version) (``MAX_ENTRIES``), oldest evicted first;
+- incremental: with ``update=``, a missing entry is first offered the newest older version's value
+  (``update(old_version, old_value)``), which may patch it from the store's change log
+  (``store.changes_since``) instead of rebuilding; ``update`` returns None to ask for a full build.
 """
 from __future__ import annotations
 
@@ -32,9 +35,20 @@ def _evict_older(url: str, version: int) -> None:
         del _entries[key]
 
 
-def cached(store, name: str, builder, *args, version: int | None = None):
+def _previous(url: str, version: int, name: str, args: tuple):
+    """(version, value) of the newest kept entry of this name and args older than ``version``, or None."""
+    best = None
+    for key in _entries:
+        if key[0] == url and key[2] == name and key[3] == args and key[1] < version:
+            if best is None or key[1] > best[0]:
+                best = (key[1], _entries[key])
+    return best
+
+
+def cached(store, name: str, builder, *args, version: int | None = None, update=None):
     """``builder(*args)`` for the store's current data_version, built once per process and kept until the
-    store moves on. ``version`` may be given when the caller already read it (one snapshot)."""
+    store moves on. ``version`` may be given when the caller already read it (one snapshot). ``update(old_version,
+    old_value)``, when given and an older version's value is kept, may return the new value (or None)."""
     url = f"{store.url}#{getattr(store, 'uid', '')}"  # uid: a store recreated at the same url starts anew
     version = store.data_version if version is None else version
     key = (url, version, name, args)
@@ -46,10 +60,13 @@ def cached(store, name: str, builder, *args, version: int | None = None):
             event = _building.get(key)
             if event is None:
                 event = _building[key] = threading.Event()
+                prev = _previous(url, version, name, args) if update is not None else None
                 break
         event.wait()  # another thread builds it; then look again (it may have failed: we build then)
     try:
-        value = builder(*args)
+        value = update(*prev) if prev is not None else None
+        if value is None:
+            value = builder(*args)
     except BaseException:
         with _lock:
             _building.pop(key, None)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from .base import Range
 from .errors import StoreError
-from .schema import INQUIRIES, LAYERS, TABLES
+from .schema import INQUIRIES, LAYERS, LOCAL_TABLES, TABLES
 
 PAGE = 20_000
 
@@ -49,14 +49,15 @@ def copy_store(src, dst) -> dict:
     with src.snapshot():
         src_version = src.data_version
         want = {name: src.count(name) for name in LAYERS}
-        want.update({name: src.count_rows(name) for name in TABLES})
+        tables = [name for name in TABLES if name not in LOCAL_TABLES]  # the change log stays the destination's
+        want.update({name: src.count_rows(name) for name in tables})
         with dst.atomic():
             for name in ("parks", "plots", "amenities"):  # the order keeps plots after their parks
                 dst.write({name: []}, replace=True)
                 for page in _pages(src, name):
                     dst.write({name: page})
                 counts[name] = dst.count(name)
-            for name in TABLES:
+            for name in tables:
                 rows = _rows(src, name)
                 key = TABLES[name].pk[0]
                 existing = [r[key] for r in dst.select_rows(name)]
@@ -65,6 +66,7 @@ def copy_store(src, dst) -> dict:
                 for row in rows:
                     dst.insert_row(name, row)
                 counts[name] = dst.count_rows(name)
+            dst.delete_rows("changes", {"version": Range(min=-1)})  # a copy starts a new history: nothing to patch
             version = max(src_version, old_version + 1)
             dst.update_rows("meta", {"key": "data_version"}, {"value": str(version)})
             if counts != want:

@@ -209,8 +209,16 @@ IMPORTS = Table("imports", (
     Column("version", "integer", "the version it became when applied"),
 ), ("id",), "staged imports: validated uploads awaiting review (apply or discard)", (("created_at",),))
 
+CHANGES = Table("changes", (
+    Column("version", "integer", "the data_version a write created"),
+    Column("layer", "text", "layer or table written; empty on the one marker row every version has"),
+    Column("id", "text", "a record upserted or deleted; * when the whole layer changed"),
+), ("version", "layer", "id"), "the change log: what each data_version touched (store/changes.py)")
+
 TABLES = {t.name: t for t in (META, LOAD_LOG, PARK_QUARTERLY, INQUIRIES, INQUIRY_EVENTS, USERS, API_TOKENS,
-                              AUDIT_LOG, VERSIONS, IMPORTS)}
+                              AUDIT_LOG, VERSIONS, IMPORTS, CHANGES)}
+# The store's own history of data_versions: not copied between stores (a copy is a new history).
+LOCAL_TABLES = ("changes",)
 # Personal or secret rows: never written into a version snapshot or a data export.
 PRIVATE_TABLES = ("inquiries", "inquiry_events", "users", "api_tokens", "audit_log", "imports")
 

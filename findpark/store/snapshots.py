@@ -16,7 +16,7 @@ import sqlite3
 from pathlib import Path
 
 from .errors import StoreError
-from .schema import LAYERS, PRIVATE_TABLES
+from .schema import LAYERS, LOCAL_TABLES, PRIVATE_TABLES
 
 PAGE = 20_000
 
@@ -27,7 +27,7 @@ def strip_private(path) -> None:
     try:
         have = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         conn.execute("BEGIN")
-        for t in PRIVATE_TABLES:
+        for t in PRIVATE_TABLES + LOCAL_TABLES:  # the change log: the store's own history, not the data's
             if t in have:
                 conn.execute(f'DELETE FROM "{t}"')
         conn.execute("COMMIT")

@@ -229,6 +229,50 @@ def test_data_version_bumps_by_one_per_write_not_on_reads(store):
         other.close()
 
 
+def test_changes_since_names_what_each_write_touched(store):
+    from findpark.store import changes
+
+    assert store.changes_since(0) == {}
+    store.write({"parks": [park("P1")], "plots": [plot(f"P1-{i}", "P1", 120.30 + i * 0.002, 30.301) for i in range(3)]})
+    assert store.changes_since(0) == {"parks": {"P1"}, "plots": {"P1-0", "P1-1", "P1-2"}}
+    assert store.changes_since(1) == {}
+    store.write({"plots": [{**plot("P1-1", "P1", 120.35, 30.35), "status": "sold"}]})
+    store.delete("plots", ["P1-2"])
+    assert store.changes_since(1) == {"plots": {"P1-1", "P1-2"}}  # upserted or deleted: the caller reads them
+    assert store.changes_since(2) == {"plots": {"P1-2"}}
+    store.add_inquiry(_inquiry("i1", "2026-01-01T00:00:00+00:00"))  # not geodata: no version, nothing logged
+    assert store.changes_since(3) == {}
+    store.write_quarterly([_quarter_row("P1", "2025Q1")])
+    assert store.changes_since(3) == {"park_quarterly": None}  # a whole table: None means "all of it"
+    store.write({"plots": [plot("P1-9", "P1", 120.31, 30.31)]}, replace=True)
+    assert store.changes_since(2) == {"plots": None, "park_quarterly": None}
+    many = [plot(f"P1-{i:05d}", "P1", 120.30 + i * 1e-6, 30.301) for i in range(changes.MAX_IDS + 1)]
+    store.write({"plots": many})  # a bulk write logs the layer, not every id
+    assert store.changes_since(5) == {"plots": None}
+    with store.snapshot():  # in one snapshot the log ends at the snapshot's version
+        before = store.data_version
+        other = open_store(store.url)
+        try:
+            other.delete("plots", ["P1-9"])
+        finally:
+            other.close()
+        assert store.changes_since(before) == {}
+    assert store.changes_since(before) == {"plots": {"P1-9"}}
+    assert store.changes_since(-5) is None  # versions before the store's first: the log cannot tell
+
+
+def test_change_log_is_pruned_and_a_gap_means_unknown(store, monkeypatch):
+    from findpark.store import changes
+
+    monkeypatch.setattr(changes, "KEEP", 3)
+    store.write({"parks": [park("P1")]})
+    for i in range(5):
+        store.write({"plots": [plot(f"P1-{i}", "P1", 120.30 + i * 0.002, 30.301)]})
+    assert store.data_version == 6
+    assert store.changes_since(4) == {"plots": {"P1-3", "P1-4"}}
+    assert store.changes_since(1) is None  # versions 2-3 were pruned: rebuild, never a wrong patch
+
+
 # -- quarterly indicators -----------------------------------------------------------------------------------------
 def test_quarterly_round_trip(store):
     rows = [_quarter_row("P1", "2025Q1"), _quarter_row("P2", "2025Q1", 2.0, ()), _quarter_row("P1", "2025Q2", 3.0)]

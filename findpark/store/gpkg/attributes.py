@@ -8,7 +8,8 @@ import sqlite_utils
 from ..schema import INQUIRIES, PARK_QUARTERLY
 from .connection import driver_errors
 from .rows import _decode
-from .ddl import bump_data_version
+from .. import changes
+from .ddl import bump_data_version, log_changes
 
 
 def _dicts(cursor) -> list[dict]:
@@ -74,7 +75,7 @@ class Attributes:
                 conn.execute(f"DELETE FROM {PARK_QUARTERLY.name}")
             conn.executemany(sql, [[json.dumps(r.get(c) or [], ensure_ascii=False) if c == "synthetic" else r.get(c)
                                     for c in cols] for r in rows])
-            bump_data_version(conn)
+            log_changes(conn, changes.rows_for_table(bump_data_version(conn), PARK_QUARTERLY.name))
         return len(rows)
 
     @driver_errors

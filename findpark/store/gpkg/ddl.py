@@ -11,6 +11,7 @@ import secrets
 
 import sqlite_utils
 
+from .. import changes
 from ..schema import LAYERS, TABLES, Layer, Table
 
 SRS_ID = 4326
@@ -72,8 +73,28 @@ def rtree(table: str) -> str:
     return f"rtree_{table}_{GEOM_COL}"
 
 
-def bump_data_version(conn) -> None:
-    conn.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'data_version'")
+def bump_data_version(conn) -> int:
+    """Move data_version on by one; the new version."""
+    row = conn.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'data_version' "
+                       "RETURNING value").fetchone()
+    return int(row[0]) if row else 0
+
+
+def log_changes(conn, rows: list[tuple]) -> None:
+    """Append one version's change-log rows (store/changes.py), dropping rows of versions at or past it (a stale
+    history) and those ``KEEP`` versions behind. A store from before the log has no table: nothing is logged."""
+    if not rows or not conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'changes'").fetchone():
+        return
+    version = rows[0][0]
+    conn.execute("DELETE FROM changes WHERE version >= ? OR version <= ?", (version, version - changes.KEEP))
+    conn.executemany("INSERT INTO changes (version, layer, id) VALUES (?, ?, ?)", rows)
+
+
+def read_changes(conn, since: int, current: int) -> dict | None:
+    if not conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'changes'").fetchone():
+        return None
+    rows = conn.execute("SELECT version, layer, id FROM changes WHERE version > ?", (since,)).fetchall()
+    return changes.interpret(rows, since, current)
 
 
 def create_schema(conn) -> None:

@@ -8,7 +8,8 @@ import shapely
 from ..schema import LAYERS, Layer
 from . import binary
 from .connection import driver_errors
-from .ddl import GEOM_COL, SRS_ID, bump_data_version, now, rtree
+from .. import changes
+from .ddl import GEOM_COL, SRS_ID, bump_data_version, log_changes, now, read_changes, rtree
 from .rows import where_sql
 
 
@@ -50,7 +51,7 @@ class Layers:
                 self._update_extent(conn, name)
             # Plain SQL here: a scratch CREATE/DROP TABLE (as sqlite-utils' upsert probe does) is a schema
             # change that makes concurrent readers fail with "database schema has changed".
-            bump_data_version(conn)
+            log_changes(conn, changes.rows_for_write(bump_data_version(conn), batches, replace=replace))
             conn.execute("INSERT INTO meta (key, value) VALUES ('updated', ?) "
                          "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (now(),))
             if log is not None:
@@ -87,11 +88,19 @@ class Layers:
     def delete(self, layer: str, ids) -> int:
         """Delete records by id in one transaction; bumps data_version. Returns how many went."""
         name = LAYERS[layer].name
+        ids = list(ids)
         with self.transaction() as conn:
             n = conn.executemany(f'DELETE FROM "{name}" WHERE id = ?', [(i,) for i in ids]).rowcount
             self._update_extent(conn, name)
-            bump_data_version(conn)
+            log_changes(conn, changes.rows_for_write(bump_data_version(conn), {name: ids}))
         return n
+
+    @driver_errors
+    def changes_since(self, version: int) -> dict | None:
+        """What the writes after ``version`` touched: ``{layer: ids | None (all)}``; None when unknown."""
+        conn = self._reader()
+        current = int(conn.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchone()[0])
+        return read_changes(conn, version, current)
 
     # -- reading -------------------------------------------------------------------------------------------
     @staticmethod

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from ..schema import INQUIRIES, LOAD_LOG, PARK_QUARTERLY
 from .connection import driver_errors
-from .ddl import bump_data_version, q
+from .. import changes
+from .ddl import bump_data_version, log_changes, q
 from .rows import decode_row, encode_row, select_list
 
 
@@ -48,7 +49,7 @@ class Attributes:
         encoded = [list(encode_row(PARK_QUARTERLY, {c: (r.get(c) or []) if c == "synthetic" else r.get(c)
                                                     for c in cols}).values()) for r in rows]
         with self.transaction() as conn:
-            bump_data_version(conn)
+            log_changes(conn, changes.rows_for_table(bump_data_version(conn), PARK_QUARTERLY.name))
             if replace:
                 conn.execute("DELETE FROM park_quarterly")
             if encoded:

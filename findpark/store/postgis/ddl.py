@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as _dt
 import secrets
 
+from .. import changes
 from ..schema import LAYERS, TABLES, Layer, Table
 
 SRID = 4326
@@ -35,6 +36,24 @@ def bump_data_version(conn) -> int:
     row = conn.execute("UPDATE meta SET value = (value::bigint + 1)::text WHERE key = 'data_version' "
                        "RETURNING value").fetchone()
     return int(row[0]) if row else 0
+
+
+def log_changes(conn, rows: list[tuple]) -> None:
+    """Append one version's change-log rows (store/changes.py; as the GeoPackage's ``log_changes``)."""
+    if not rows or conn.execute("SELECT to_regclass('changes')").fetchone()[0] is None:
+        return
+    version = rows[0][0]
+    conn.execute("DELETE FROM changes WHERE version >= %s OR version <= %s", (version, version - changes.KEEP))
+    with conn.cursor().copy("COPY changes (version, layer, id) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+
+
+def read_changes(conn, since: int, current: int) -> dict | None:
+    if conn.execute("SELECT to_regclass('changes')").fetchone()[0] is None:
+        return None
+    rows = conn.execute("SELECT version, layer, id FROM changes WHERE version > %s", (since,)).fetchall()
+    return changes.interpret(rows, since, current)
 
 
 def create_schema(conn, schema: str) -> None:

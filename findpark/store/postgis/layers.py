@@ -7,7 +7,8 @@ import shapely
 
 from ..schema import LAYERS, Layer
 from .connection import driver_errors
-from .ddl import GEOM_COL, PG_TYPES, SRID, bump_data_version, now, q
+from .. import changes
+from .ddl import GEOM_COL, PG_TYPES, SRID, bump_data_version, log_changes, now, q, read_changes
 from .sql import decode, encode, where_sql
 
 ENVELOPE = f"ST_MakeEnvelope(%s, %s, %s, %s, {SRID})"
@@ -49,12 +50,13 @@ class Layers:
         for name in batches:
             _layer(name)
         with self.transaction() as conn:
-            bump_data_version(conn)  # first: concurrent writers queue on the meta row
+            version = bump_data_version(conn)  # first: concurrent writers queue on the meta row
             for name, records in batches.items():
                 layer = LAYERS[name]
                 if replace:
                     conn.execute(f"DELETE FROM {q(name)}")
                 counts[name] = self._upsert(conn, layer, records)
+            log_changes(conn, changes.rows_for_write(version, batches, replace=replace))
             conn.execute("INSERT INTO meta (key, value) VALUES ('updated', %s) "
                          "ON CONFLICT (key) DO UPDATE SET value = excluded.value", (now(),))
             if log is not None:
@@ -97,9 +99,17 @@ class Layers:
         name = _layer(layer).name
         ids = list(ids)
         with self.transaction() as conn:
-            bump_data_version(conn)
+            version = bump_data_version(conn)
             cur = conn.execute(f"DELETE FROM {q(name)} WHERE id = ANY(%s)", (ids,))
+            log_changes(conn, changes.rows_for_write(version, {name: ids}))
             return cur.rowcount
+
+    @driver_errors
+    def changes_since(self, version: int) -> dict | None:
+        """What the writes after ``version`` touched: ``{layer: ids | None (all)}``; None when unknown."""
+        with self._conn() as conn:
+            current = int(conn.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchone()[0])
+            return read_changes(conn, version, current)
 
     # -- reading -------------------------------------------------------------------------------------------
     def _select(self, layer: Layer, *, bbox=None, where=None, exact=False, head=None, count=False,
