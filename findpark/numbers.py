@@ -65,16 +65,24 @@ def percent(share, nd: int = 0) -> str:
     return f"{100 * float(share):.{nd}f}%"
 
 
+class Rounded(list):
+    """A list whose floats are already rounded as ``json_ready`` would round them (e.g. coordinates built in
+    bulk by ``geo.geojson.rfc7946_geometries``): ``json_ready`` passes it through untouched."""
+
+    __slots__ = ()
+
+
 def _round(x: float, nd: int) -> float:
-    if math.isnan(x) or math.isinf(x):
-        return x
-    r = round(x, nd)
-    return r + 0.0 if r else 0.0
+    r = round(x, nd)  # NaN and ±inf come back as they are
+    return r + 0.0 if r else 0.0  # no -0.0
 
 
 def json_ready(obj, key: str | None = None, parent: str | None = None):
     """``obj`` with every float rounded for the API: scores to ``SCORE_DECIMALS``, coordinates to
     ``COORD_DECIMALS``, the rest to ``OTHER_DECIMALS``; ints, text and structure unchanged."""
+    t = type(obj)
+    if t is str or t is int or t is bool or obj is None or t is Rounded:  # the common leaves first: fast
+        return obj
     if isinstance(obj, float):
         if key in SCORE_KEYS or parent in SCORE_MAPS:
             return _round(obj, SCORE_DECIMALS)
@@ -86,6 +94,8 @@ def json_ready(obj, key: str | None = None, parent: str | None = None):
             return obj
         return {k: json_ready(v, k if isinstance(k, str) else None, key) for k, v in obj.items()}
     if isinstance(obj, (list, tuple)):
+        if all(type(v) is str for v in obj):  # lists of codes and labels (synthetic, industries …)
+            return list(obj)
         inner = key if key in COORD_KEYS or parent in COORD_KEYS else None
         return [json_ready(v, inner, inner) for v in obj]
     return obj

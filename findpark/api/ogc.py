@@ -1,20 +1,25 @@
 """OGC API - Features (Part 1: Core + GeoJSON) under /ogc, so GDAL, QGIS and ArcGIS read findpark directly.
 
 Collections are the store's layers; items are paged with limit/offset and ``next``/``prev`` links, and a
-bbox is answered from the GeoPackage R*Tree.
+bbox is answered from the store's spatial index (``read_window``: only the page is decoded). A page's features
+are encoded once per data_version (``store.cache``; GIS clients ask for the same windows again as they pan
+and zoom): the JSON text is kept and spliced into each response, whose links and timeStamp are made anew.
 """
 from __future__ import annotations
 
 import datetime as _dt
+import json
 
-from flask import Blueprint, url_for
+from flask import Blueprint, Response, url_for
 
 from ..http import get_store
 from ..http.parsing import GEOJSON, query, respond
 from ..http.problems import Problem, register
+from ..numbers import json_ready
+from ..store.cache import cached
 from ..store.schema import LAYERS
 from . import models as m
-from .serialize import record_feature
+from .serialize import record_feature, record_features
 
 bp = Blueprint("ogc", __name__, url_prefix="/ogc")
 register(bp)
@@ -86,11 +91,7 @@ def items(cid):
     q = query(m.OgcItemsQuery)
     store = get_store()
     bbox = m.parse_bbox(q.bbox)
-    if bbox is not None:
-        # R*Tree window, exact intersection only for the boxes straddling the edge, decode only the page
-        page, total = store.read_window(cid, bbox, limit=q.limit, offset=q.offset)
-    else:
-        total, page = store.count(cid), store.read(cid, limit=q.limit, offset=q.offset)
+    features, total, returned = cached(store, "ogc.items", _page, cid, bbox, q.limit, q.offset)
     args = {"limit": q.limit}
     if q.bbox:
         args["bbox"] = q.bbox
@@ -101,10 +102,21 @@ def items(cid):
         links.append(_link(url_for("ogc.items", cid=cid, offset=max(0, q.offset - q.limit), _external=True, **args),
                            "prev", GEOJSON))
     links.append(_link(url_for("ogc.collection", cid=cid, _external=True), "collection"))
-    return respond({"type": "FeatureCollection", "features": [record_feature(r) for r in page],
-                    "numberMatched": total, "numberReturned": len(page),
-                    "timeStamp": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"), "links": links},
-                   mimetype=GEOJSON)
+    head = json.dumps(json_ready({"type": "FeatureCollection", "numberMatched": total, "numberReturned": returned,
+                                  "timeStamp": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+                                  "links": links}), ensure_ascii=False)
+    return Response(f'{head[:-1]}, "features": {features}}}', mimetype=GEOJSON)
+
+
+def _page(cid: str, bbox, limit: int, offset: int) -> tuple[str, int, int]:
+    """(the page's features as JSON text, numberMatched, numberReturned) for one data_version."""
+    store = get_store()
+    if bbox is not None:
+        # spatial-index window, exact intersection only for the boxes straddling the edge, decode only the page
+        page, total = store.read_window(cid, bbox, limit=limit, offset=offset)
+    else:
+        total, page = store.count(cid), store.read(cid, limit=limit, offset=offset)
+    return json.dumps(json_ready(record_features(page)), ensure_ascii=False), total, len(page)
 
 
 @bp.get("/collections/<cid>/items/<fid>")

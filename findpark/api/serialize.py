@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import shapely
 
-from ..geo.geojson import feature, feature_collection
+from ..geo.geojson import feature, feature_collection, rfc7946_geometries
 
 
 def _centroid(geom) -> list[float] | None:
@@ -37,6 +37,17 @@ def record_feature(rec: dict, **extra) -> dict:
     return feature(rec.get("geometry"), props, fid=rec["id"])
 
 
+def record_features(recs: list[dict], extra_props=None) -> list[dict]:
+    """``[record_feature(r, **extra_props(r)) for r in recs]`` with the geometries converted in bulk."""
+    feats = []
+    for rec, geom in zip(recs, rfc7946_geometries([r.get("geometry") for r in recs])):
+        props = {k: v for k, v in rec.items() if k != "geometry"}
+        if extra_props:
+            props.update(extra_props(rec))
+        feats.append({"type": "Feature", "geometry": geom, "properties": props, "id": rec["id"]})
+    return feats
+
+
 def collection(recs: list[dict], *, total: int, extra_props=None, **members) -> dict:
-    feats = [record_feature(r, **(extra_props(r) if extra_props else {})) for r in recs]
+    feats = record_features(recs, extra_props)
     return feature_collection(feats, numberMatched=total, numberReturned=len(feats), **members)

@@ -6,10 +6,14 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import shapely
 from shapely.geometry import mapping
 
+from ..numbers import COORD_DECIMALS, Rounded, _round
+
 DECIMALS = 7
+_POINT, _POLYGON, _MULTIPOLYGON = 0, 3, 6
 
 
 def rfc7946_geometry(geom, decimals: int = DECIMALS) -> dict | None:
@@ -20,6 +24,53 @@ def rfc7946_geometry(geom, decimals: int = DECIMALS) -> dict | None:
     geom = shapely.set_precision(geom, 10 ** -decimals, mode="pointwise")
     out = mapping(geom)
     return json.loads(json.dumps(out, allow_nan=False))
+
+
+def rfc7946_geometries(geoms, decimals: int = DECIMALS) -> list[dict | None]:
+    """``rfc7946_geometry`` of many geometries at once, with the coordinates already rounded as the API's
+    ``json_ready`` rounds them (and marked :class:`Rounded` so it does not walk them again): orientation,
+    precision and coordinate extraction are single vectorised calls; Python only nests the lists. Points,
+    Polygons and MultiPolygons take this path, anything else the one-by-one one."""
+    arr = np.empty(len(geoms), dtype=object)
+    arr[:] = list(geoms)
+    out: list = [None] * len(arr)
+    ok = np.flatnonzero(~(shapely.is_missing(arr) | shapely.is_empty(arr)))
+    if not len(ok):
+        return out
+    g = shapely.set_precision(shapely.orient_polygons(arr[ok], exterior_cw=False), 10 ** -decimals, mode="pointwise")
+    types = shapely.get_type_id(g)
+    nd = min(decimals, COORD_DECIMALS)
+
+    def values(xy):
+        flat = [_round(v, nd) for v in xy.ravel().tolist()]
+        it = iter(flat)
+        return [Rounded(p) for p in zip(it, it)]
+
+    for j in np.flatnonzero((types != _POINT) & (types != _POLYGON) & (types != _MULTIPOLYGON)):
+        out[ok[j]] = rfc7946_geometry(g[j], decimals)
+    pts = np.flatnonzero(types == _POINT)
+    for j, p in zip(pts, values(shapely.get_coordinates(g[pts]))):
+        out[ok[j]] = {"type": "Point", "coordinates": p}
+    polys = np.flatnonzero((types == _POLYGON) | (types == _MULTIPOLYGON))
+    if len(polys):
+        parts, part_geom = shapely.get_parts(g[polys], return_index=True)
+        rings, ring_part = shapely.get_rings(parts, return_index=True)
+        xy, coord_ring = shapely.get_coordinates(rings, return_index=True)
+        pairs = values(xy)
+        ends = np.cumsum(np.bincount(coord_ring, minlength=len(rings))).tolist()
+        ring_lists = [Rounded(pairs[a:b]) for a, b in zip([0, *ends[:-1]], ends)]
+        part_rings: list = [Rounded() for _ in range(len(parts))]
+        for r, p in zip(ring_lists, ring_part.tolist()):
+            part_rings[p].append(r)
+        geom_parts: list = [Rounded() for _ in range(len(polys))]
+        for rs, k in zip(part_rings, part_geom.tolist()):
+            geom_parts[k].append(rs)
+        for k, j in enumerate(polys):
+            if types[j] == _POLYGON:
+                out[ok[j]] = {"type": "Polygon", "coordinates": geom_parts[k][0]}
+            else:
+                out[ok[j]] = {"type": "MultiPolygon", "coordinates": geom_parts[k]}
+    return out
 
 
 def feature(geom, properties: dict, fid=None) -> dict:

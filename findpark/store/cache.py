@@ -85,11 +85,13 @@ def cached(store, name: str, builder, *args, version: int | None = None, update=
     return value
 
 
-def clear(url: str | None = None) -> None:
-    """Forget every entry (of one store url, or of all)."""
+def clear(url: str | None = None, name: str | None = None) -> None:
+    """Forget every entry (of one store url, or of all; of one name, or of every name)."""
     with _lock:
-        for key in [k for k in _entries if url is None or k[0] == url]:
+        for key in [k for k in _entries if (url is None or k[0] == url) and (name is None or k[2] == name)]:
             del _entries[key]
+        if name is not None:
+            return
         if url is None:
             _latest.clear()
         else:
