@@ -20,19 +20,19 @@ ALL = slice(None)
 
 
 def _gt(a, b):
-    """a > b where both are known; an unknown threshold (NaN) never fails."""
-    with np.errstate(invalid="ignore"):
-        return np.nan_to_num(a, nan=-np.inf) > np.nan_to_num(b, nan=np.inf)
+    """a > b where both are known; an unknown threshold (NaN) never fails (an IEEE comparison with NaN is
+    false, so no NaN needs replacing)."""
+    return np.greater(a, b)
 
 
-def distance_checks(req: Requirement, dist: dict):
+def distance_checks(req: Requirement, dist: dict, n: int):
     for kind in AMENITY_KINDS:
         if req.max_distance_km and kind in req.max_distance_km:
             limit = req.max_distance_km[kind]
             if kind in dist:
                 yield f"distance_{kind}", lambda i, d=dist[kind][0], lim=limit: d[i] > lim
             else:  # no amenity of that kind in the store: nothing can be shown to be near one
-                yield f"distance_{kind}", lambda i: np.ones(len(i), dtype=bool)
+                yield f"distance_{kind}", lambda i: np.ones(n, dtype=bool)[i]
 
 
 def plot_checks(data, req: Requirement):
@@ -62,7 +62,7 @@ def plot_checks(data, req: Requirement):
     if districts:
         in_district = np.isin(data.park_adcode, districts)
         yield "district", lambda i: ~in_district[data.plot_park[i]]
-    yield from distance_checks(req, data.plot_dist)
+    yield from distance_checks(req, data.plot_dist, data.n_plots)
 
 
 def park_checks(data, req: Requirement):
@@ -75,7 +75,7 @@ def park_checks(data, req: Requirement):
     districts = req.district_adcodes
     if districts:
         yield "district", lambda i: ~np.isin(data.park_adcode[i], districts)
-    yield from distance_checks(req, data.park_dist)
+    yield from distance_checks(req, data.park_dist, data.n_parks)
 
 
 class Failures:
@@ -137,23 +137,25 @@ def scoped_summary(checks, n: int, scope: np.ndarray | None, eligible: np.ndarra
     under the first check it fails, ``only`` those failing that check and no other, with ``examples`` of the
     first failures. The district check defines the scope and is not counted."""
     checks = [(c, f) for c, f in checks if c != "district"]
-    idx = np.arange(n) if scope is None else np.flatnonzero(scope)
-    keep = np.ones(len(idx), dtype=bool)
-    keep[np.isin(idx, eligible)] = False  # eligible candidates fail nothing
-    idx = idx[keep]
+    out = np.ones(n, dtype=bool) if scope is None else scope.copy()
+    out[np.asarray(eligible, dtype=int)] = False  # eligible candidates fail nothing
+    idx = np.flatnonzero(out)
     m = np.zeros((len(checks), len(idx)), dtype=bool)
+    whole = len(idx) > n // 2  # most candidates: one pass over the columns beats gathering them first
     for k, (_, fails) in enumerate(checks):
         if len(idx):
-            m[k] = fails(idx)
-    first = np.argmax(m, axis=0) if len(checks) else np.zeros(len(idx), dtype=int)
-    n_fail = m.sum(axis=0)
+            m[k] = fails(ALL)[idx] if whole else fails(idx)
+    first = np.full(len(idx), len(checks), dtype=np.int16)  # len(checks): fails none
+    for k in range(len(checks) - 1, -1, -1):
+        first[m[k]] = k
+    counts = np.bincount(first, minlength=len(checks) + 1)
+    single = np.count_nonzero(m, axis=0) == 1
     by_reason, only, examples = {}, {}, {}
     for k, (code, _) in enumerate(checks):
-        hit = (first == k) & (n_fail > 0)
-        if hit.any():
-            by_reason[code] = int(hit.sum())
-            examples[code] = [str(x) for x in ids[idx[hit][:n_examples]]]
-        alone = int((m[k] & (n_fail == 1)).sum())
+        if counts[k]:
+            by_reason[code] = int(counts[k])
+            examples[code] = [str(x) for x in ids[idx[_first_true(first == k, n_examples)]]]
+        alone = int(np.count_nonzero(m[k] & single))
         if alone:
             only[code] = alone
     in_scope = n if scope is None else int(scope.sum())
