@@ -6,8 +6,9 @@ numpy bound measured in the same run.
 
 Per size N (recommend_bench's generator: shifted copies of the bundled parks and plots) and per backend:
 write (one transaction of every layer), cold recommend (the first request after a write: candidates rebuilt),
-warm recommend p50 (the README request), the numpy bound (X @ w + top-k on the N x 7 matrix), cold recommend
-after a one-plot edit, a 5 km window (read_window, page of 100 + total), one z12 tile (densest), /health's
+warm recommend p50 (the README request), the numpy bound (X @ w + top-k on the N x 7 matrix), the first
+recommend after each of ten one-plot edits (median; the candidates are patched from the change log) and the
+resident memory change over those ten versions, a 5 km window (read_window, page of 100 + total), one z12 tile (densest), /health's
 reads (data_version + three counts), and the process RSS after all that.
 """
 from __future__ import annotations
@@ -58,6 +59,12 @@ def densest(plots, z=12):
     return z, x, y
 
 
+def _rss_now() -> float:
+    """The process's resident memory now (MB), not its peak."""
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * resource.getpagesize() / 2**20
+
+
 def bench(store, batches, reps, req) -> dict:
     row = {}
     store.init()
@@ -76,10 +83,15 @@ def bench(store, batches, reps, req) -> dict:
         X = np.ascontiguousarray(criteria.plot_matrix(data, r, np.arange(data.n_plots), park_industry,
                                                       (TODAY - candidates.EPOCH).days), dtype=np.float64)
         row["bound_s"], _ = _t(lambda: bound_once(X, wn, TOP_K), reps * 5)
-    one = dict(batches["plots"][len(batches["plots"]) // 2])
-    one["status"] = "reserved" if one["status"] == "available" else "available"
-    store.write({"plots": [one]})
-    row["edit_cold_s"], _ = _t(lambda: recommend(store, req, today=TODAY))
+    edits, rss = [], [_rss_now()]
+    for k in range(10):  # ten one-plot edits, each followed by the first request of its version
+        one = dict(batches["plots"][len(batches["plots"]) // 2 + k])
+        one["status"] = "reserved" if one["status"] == "available" else "available"
+        store.write({"plots": [one]})
+        edits.append(_t(lambda: recommend(store, req, today=TODAY))[0])
+        rss.append(_rss_now())
+    row["edit_cold_s"] = statistics.median(edits)
+    row["edit_rss_mb"] = rss[-1] - rss[0]
     lon, lat = batches["plots"][0]["geometry"].centroid.coords[0]
     bbox = (lon - 0.025, lat - 0.025, lon + 0.025, lat + 0.025)
     row["window_s"], (page, total) = _t(lambda: store.read_window("plots", bbox, limit=100), reps)
@@ -110,8 +122,9 @@ def main():
     base = load_bundled()
     req = REQUESTS["readme"]
     lines = ["| plots | backend | write s | cold recommend s | warm recommend ms | numpy bound ms | warm / bound | "
-             "cold after 1-plot edit s | 5 km window ms (total) | z12 tile ms (kB) | health reads ms | max RSS MB |",
-             "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+             "first request after a 1-plot edit ms | RSS change over 10 edits MB | 5 km window ms (total) | "
+             "z12 tile ms (kB) | health reads ms | max RSS MB |",
+             "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for n in [int(s) for s in args.sizes.split(",")]:
         batches = generate(n, base)
         rows = {}
@@ -129,7 +142,7 @@ def main():
             fmt = lambda k, scale=1, d=2: (f"{r[k] * scale:.{d}f}" + (rel.format(r[k] / g[k]) if rel else ""))  # noqa: E731
             lines.append(f"| {n:,} | {name} | {fmt('write_s', 1, 1)} | {fmt('cold_s')} | {fmt('warm_s', 1e3)} | "
                          f"{r.get('bound_s', float('nan')) * 1e3:.2f} | {r['warm_s'] / r.get('bound_s', float('nan')):.1f}× | "
-                         f"{fmt('edit_cold_s')} | {fmt('window_s', 1e3)} ({r['window_total']}) | "
+                         f"{fmt('edit_cold_s', 1e3)} | {r['edit_rss_mb']:+.0f} | {fmt('window_s', 1e3)} ({r['window_total']}) | "
                          f"{fmt('tile_s', 1e3)} ({r['tile_kb']:.0f}) | {fmt('health_s', 1e3)} | {r['rss_mb']:.0f} |")
         print("\n".join(lines[-2:]), flush=True)
     text = "\n".join(lines)

@@ -99,3 +99,30 @@ def test_rfc7946_orientation_and_precision():
 def test_latlon_helper_is_the_only_swap():
     assert latlon(120.1, 30.2) == [30.2, 120.1]
     assert latlon_bounds((120, 30, 121, 31)) == [[30, 120], [31, 121]]
+
+
+def test_rfc7946_geometries_in_bulk_equal_one_by_one():
+    """The bulk converter (OGC items, API collections) gives what rfc7946_geometry + the API's rounding give,
+    for every geometry kind it takes and the ones it hands back to the one-by-one path."""
+    import json
+
+    import shapely
+
+    from findpark.geo.geojson import rfc7946_geometries, rfc7946_geometry
+    from findpark.numbers import json_ready
+
+    cw = shapely.Polygon([(120.1, 30.1), (120.1, 30.2), (120.2, 30.2), (120.2, 30.1)])  # clockwise shell
+    holed = shapely.Polygon([(120.0, 30.0), (120.3, 30.0), (120.3, 30.3), (120.0, 30.3)],
+                            [[(120.1, 30.1), (120.2, 30.1), (120.2, 30.2), (120.1, 30.2)]])  # CCW hole
+    geoms = [cw, None, shapely.Point(120.123456789, 30.987654321), shapely.MultiPolygon([cw, shapely.Polygon(holed.exterior.coords, [holed.interiors[0].coords]).buffer(0)]),
+             shapely.Polygon(), holed, shapely.LineString([(120, 30), (120.5, 30.5)]),
+             shapely.MultiPolygon([shapely.box(120.000000049, 30.00000005, 120.1, 30.1)]), shapely.Point(-0.00000001, 0)]
+    bulk = rfc7946_geometries(geoms)
+    for g, got in zip(geoms, bulk):
+        want = json_ready(rfc7946_geometry(g), "geometry")
+        assert json.loads(json.dumps(json_ready(got))) == json.loads(json.dumps(want)), g
+    assert bulk[1] is None and bulk[4] is None
+    ring = bulk[0]["coordinates"][0]
+    assert shapely.LinearRing(ring).is_ccw  # exterior counter-clockwise (RFC 7946)
+    assert not shapely.LinearRing(bulk[5]["coordinates"][1]).is_ccw  # holes clockwise
+    assert rfc7946_geometries([]) == []

@@ -126,3 +126,26 @@ def test_a_gap_in_the_log_rebuilds(store):
     assert store.changes_since(before.version) is None
     assert candidates.patch(store, before) is None
     _same(candidates.for_store(store), candidates.build(store))
+
+
+def test_a_kept_ogc_page_follows_the_next_write(store):
+    """OGC item pages are encoded once per data_version: a write shows on the next request, on both backends."""
+    from findpark.app import create_app
+
+    cache.clear()
+    app = create_app({"DB": store.url.removeprefix("gpkg:"), "TESTING": True, "TILES": None})
+    client = app.test_client()
+    try:
+        url = "/ogc/collections/plots/items?bbox=120.2,30.1,120.6,30.5&limit=5"
+        first = client.get(url).get_json()
+        again = client.get(url).get_json()
+        assert [f["properties"] for f in again["features"]] == [f["properties"] for f in first["features"]]
+        pid = first["features"][0]["id"]
+        status = "sold" if first["features"][0]["properties"]["status"] != "sold" else "available"
+        store.write({"plots": [{**store.get("plots", pid), "status": status, "price_wan_per_mu": 1.5}]})
+        after = client.get(url).get_json()
+        assert after["features"][0]["properties"]["status"] == status
+        assert after["features"][0]["properties"]["price_wan_per_mu"] == 1.5
+        assert after["numberMatched"] == first["numberMatched"] and after["links"] == first["links"]
+    finally:
+        app.extensions["findpark_store"].close()
