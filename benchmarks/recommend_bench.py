@@ -316,8 +316,8 @@ def geopandas_rank(path: Path, request: dict, today: dt.date, k: int = TOP_K) ->
             if kd not in kinds or r[f"d_{kd}"] > km:
                 return math.nan
         # criteria, same formulas as criteria.py
-        level = ind.match(req.industry_codes, req.industry_label, json.loads(r["industry_codes"] or "[]"),
-                          json.loads(r["leading_industries"] or "[]"))[0]
+        level = ind.match(req.industry_query, json.loads(r["leading_industries"] or "[]"),
+                          json.loads(r["industry_codes"] or "[]"))[0]
         if lo is not None and hi is not None:
             fit = 1.0 if hi == lo else min(1.0, max(0.0, 1 - abs(area - (lo + hi) / 2) / ((hi - lo) / 2)))
         elif lo is not None:

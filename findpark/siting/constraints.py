@@ -137,25 +137,28 @@ def scoped_summary(checks, n: int, scope: np.ndarray | None, eligible: np.ndarra
     under the first check it fails, ``only`` those failing that check and no other, with ``examples`` of the
     first failures. The district check defines the scope and is not counted."""
     checks = [(c, f) for c, f in checks if c != "district"]
-    out = np.ones(n, dtype=bool) if scope is None else scope.copy()
-    out[np.asarray(eligible, dtype=int)] = False  # eligible candidates fail nothing
-    idx = np.flatnonzero(out)
-    m = np.zeros((len(checks), len(idx)), dtype=bool)
-    whole = len(idx) > n // 2  # most candidates: one pass over the columns beats gathering them first
-    for k, (_, fails) in enumerate(checks):
-        if len(idx):
-            m[k] = fails(ALL)[idx] if whole else fails(idx)
-    first = np.full(len(idx), len(checks), dtype=np.int16)  # len(checks): fails none
-    for k in range(len(checks) - 1, -1, -1):
-        first[m[k]] = k
-    counts = np.bincount(first, minlength=len(checks) + 1)
-    single = np.count_nonzero(m, axis=0) == 1
+    # Eligible candidates pass every check, so they fall out of the counts by themselves (first == len(checks));
+    # without a scope every column is checked whole, with one only the candidates in it.
+    idx = None if scope is None else np.flatnonzero(scope)
+    size = n if idx is None else len(idx)
+    k_none = len(checks)
+    rows, n_fail = [], np.zeros(size, dtype=np.int8)
+    for _, fails in checks:
+        row = (fails(ALL) if idx is None else fails(idx)) if size else np.zeros(0, dtype=bool)
+        rows.append(row)
+        n_fail += row
+    first = np.full(size, k_none, dtype=np.int8)  # the first check failed; k_none: none
+    for k in range(k_none - 1, -1, -1):
+        first[rows[k]] = k
+    counts = np.bincount(first, minlength=k_none + 1)
+    single = n_fail == 1
     by_reason, only, examples = {}, {}, {}
     for k, (code, _) in enumerate(checks):
         if counts[k]:
             by_reason[code] = int(counts[k])
-            examples[code] = [str(x) for x in ids[idx[_first_true(first == k, n_examples)]]]
-        alone = int(np.count_nonzero(m[k] & single))
+            hits = _first_true(first == k, n_examples)
+            examples[code] = [str(x) for x in ids[hits if idx is None else idx[hits]]]
+        alone = int(np.count_nonzero(rows[k] & single))
         if alone:
             only[code] = alone
     in_scope = n if scope is None else int(scope.sum())
