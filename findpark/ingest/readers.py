@@ -90,36 +90,22 @@ def to_shape(gj, label: str, raw: RawLayer):
     return geom
 
 
-def _numbers(obj):
-    """ijson gives Decimals; the contract wants floats/ints."""
-    from decimal import Decimal
-
-    if isinstance(obj, Decimal):
-        return int(obj) if obj == obj.to_integral_value() and "." not in str(obj) and "E" not in str(obj).upper() \
-            else float(obj)
-    if isinstance(obj, list):
-        return [_numbers(v) for v in obj]
-    if isinstance(obj, dict):
-        return {k: _numbers(v) for k, v in obj.items()}
-    return obj
-
-
 def _top_level(path: Path) -> dict:
     """The FeatureCollection's own members (type, crs, datum, layer, name), streamed past the features."""
     import ijson
 
     top: dict = {}
     depth = 0
-    with open(path, "rb") as fh:  # depth first, before anything builds objects from it (a C stack overflow)
-        for event, _ in ijson.basic_parse(fh, buf_size=4096):
+    # one event pass, building no objects: the nesting depth is checked here, before ijson.items builds any
+    # (a C stack overflow otherwise), and the top-level members are picked up on the way
+    with open(path, "rb") as fh:
+        for prefix, event, value in ijson.parse(fh, buf_size=65536):
             if event in ("start_map", "start_array"):
                 depth += 1
                 if depth > MAX_NESTING:
                     raise ValueError(f"nested deeper than {MAX_NESTING} levels")
             elif event in ("end_map", "end_array"):
                 depth -= 1
-    with open(path, "rb") as fh:
-        for prefix, event, value in ijson.parse(fh):
             if prefix in ("type", "datum", "layer", "name") and event in ("string", "number"):
                 top[prefix] = value
             elif prefix in ("crs.properties.name", "crs.properties.href", "crs") and event == "string":
@@ -141,8 +127,9 @@ def read_geojson(path: Path) -> RawLayer:
     raw = RawLayer(path, [], top.get("crs") or top.get("datum"), layer_hint=top.get("layer") or top.get("name"))
     try:
         with open(path, "rb") as fh:
-            for i, f in enumerate(ijson.items(fh, "features.item")):
-                _geojson_feature(raw, i, _numbers(f))
+            # use_float: integers come as int, other numbers as float (never Decimal), as the contract wants
+            for i, f in enumerate(ijson.items(fh, "features.item", use_float=True, buf_size=65536)):
+                _geojson_feature(raw, i, f)
     except (ijson.JSONError, ValueError, RecursionError) as exc:
         raw.problem(f"{path.name}: not readable GeoJSON ({str(exc)[:200]})")
     if not raw.features and not raw.problems:

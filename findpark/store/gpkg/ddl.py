@@ -86,7 +86,8 @@ def log_changes(conn, rows: list[tuple]) -> None:
     if not rows or not conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'changes'").fetchone():
         return
     version = rows[0][0]
-    conn.execute("DELETE FROM changes WHERE version >= ? OR version <= ?", (version, version - changes.KEEP))
+    conn.execute("DELETE FROM changes WHERE version >= ?", (version,))  # two range deletes: each uses the key
+    conn.execute("DELETE FROM changes WHERE version <= ?", (version - changes.KEEP,))
     conn.executemany("INSERT INTO changes (version, layer, id) VALUES (?, ?, ?)", rows)
 
 

@@ -43,7 +43,8 @@ def log_changes(conn, rows: list[tuple]) -> None:
     if not rows or conn.execute("SELECT to_regclass('changes')").fetchone()[0] is None:
         return
     version = rows[0][0]
-    conn.execute("DELETE FROM changes WHERE version >= %s OR version <= %s", (version, version - changes.KEEP))
+    conn.execute("DELETE FROM changes WHERE version >= %s", (version,))  # two range deletes: each uses the key
+    conn.execute("DELETE FROM changes WHERE version <= %s", (version - changes.KEEP,))
     with conn.cursor().copy("COPY changes (version, layer, id) FROM STDIN") as copy:
         for row in rows:
             copy.write_row(row)
