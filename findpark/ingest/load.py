@@ -83,13 +83,9 @@ def _km_from(geom, park) -> float | None:
     return d * 111.32 * max(np.cos(np.radians(lat)), 0.5)
 
 
-def prepare(store, paths, *, crs: str | None = None, layer: str | None = None, replace: bool = False):
-    """Read and validate everything; return (batches, notes) or raise LoadError listing every problem."""
-    problems: list[str] = []
-    notes: list[str] = []
-    batches: dict[str, list[dict]] = {}
-    seen: dict[tuple, str] = {}
-    raws = [raw for p in paths for raw in read_all(p)]
+def _plan(raws, crs: str | None, layer: str | None, problems: list, notes: list) -> list[tuple]:
+    """(layer, how to reach WGS84, raw) per readable input, parks first, then plots, then amenities."""
+    plan = []
     for raw in raws:
         problems += raw.problems
         notes += raw.notes
@@ -105,6 +101,16 @@ def prepare(store, paths, *, crs: str | None = None, layer: str | None = None, r
             continue
         if how == ("datum", "gcj02") or how == ("datum", "bd09"):
             notes.append(f"{raw.path.name}: converted from {how[1].upper()} to WGS84")
+        plan.append((name, how, raw))
+    return sorted(plan, key=lambda item: LAYER_ORDER.index(item[0]))
+
+
+def _records(plan, problems: list, notes: list):
+    """(layer, validated record) for every feature of the plan, converted to WGS84, ids unique per layer; the
+    problems and notes met are appended as it goes (a lazy reader's too)."""
+    seen: dict[tuple, str] = {}
+    for name, how, raw in plan:
+        before = len(raw.problems)
         for feat in raw.features:
             try:
                 geom = _to_wgs84(feat["geometry"], how)
@@ -121,42 +127,128 @@ def prepare(store, paths, *, crs: str | None = None, layer: str | None = None, r
                 problems.append(f"{feat['label']}: duplicate id {rec['id']!r} (also {seen[key]})")
                 continue
             seen[key] = feat["label"]
-            batches.setdefault(name, []).append(rec)
+            yield name, rec
+        if not isinstance(raw.features, list):  # streamed: what the reader met while reading
+            problems += raw.problems[before:]
 
-    # Referential integrity: every plot's park must exist after the load.
-    batch_parks = {r["id"] for r in batches.get("parks", [])}
-    replacing_parks = replace and "parks" in batches
-    known_parks = batch_parks | (set() if replacing_parks else store.ids("parks"))
-    park_geoms = None
-    for rec in batches.get("plots", []):
-        if rec["park_id"] not in known_parks:
-            problems.append(f"plot {rec['id']}: park_id {rec['park_id']!r} does not exist in the store or this load")
-            continue
-        if park_geoms is None:
-            park_geoms = _park_geometries(store, batches.get("parks", []), replacing_parks)
-        km = _km_from(rec["geometry"], park_geoms.get(rec["park_id"]))
+
+class _ParkCheck:
+    """Referential integrity of plots: the park must exist after the load, and the plot must lie near it."""
+
+    def __init__(self, store, replacing_parks: bool):
+        self.store, self.replacing = store, replacing_parks
+        self.stored = set() if replacing_parks else store.ids("parks")
+        self.batch: dict = {}  # park id → geometry, of this load
+        self.geoms = None
+
+    def problem(self, rec) -> str | None:
+        if rec["park_id"] not in self.batch and rec["park_id"] not in self.stored:
+            return f"plot {rec['id']}: park_id {rec['park_id']!r} does not exist in the store or this load"
+        if self.geoms is None:
+            self.geoms = {} if self.replacing else {r["id"]: r["geometry"] for r in self.store.read("parks")}
+            self.geoms.update(self.batch)
+        km = _km_from(rec["geometry"], self.geoms.get(rec["park_id"]))
         if km is not None and km > MAX_PLOT_PARK_KM:
-            problems.append(f"plot {rec['id']}: lies {km:.1f} km from the boundary of its park {rec['park_id']} "
-                            f"(at most {MAX_PLOT_PARK_KM:g} km): a wrong park_id, or coordinates in another datum")
-    if replacing_parks and not (replace and "plots" in batches):
-        orphans = sorted(p for p in store.ids("plots") if p)  # plots kept must still have their park
-        kept = store.read("plots", where={"id": orphans}) if orphans else []
-        lost = [r["id"] for r in kept if r["park_id"] not in known_parks]
+            return (f"plot {rec['id']}: lies {km:.1f} km from the boundary of its park {rec['park_id']} "
+                    f"(at most {MAX_PLOT_PARK_KM:g} km): a wrong park_id, or coordinates in another datum")
+        return None
+
+    def orphans(self, known: set) -> str | None:
+        """Replacing parks without their plots: the plots kept must still have their park."""
+        ids = sorted(p for p in self.store.ids("plots") if p)
+        kept = self.store.read("plots", where={"id": ids}) if ids else []
+        lost = [r["id"] for r in kept if r["park_id"] not in known]
         if lost:
-            problems.append(f"replacing parks would orphan {len(lost)} stored plots (e.g. {lost[0]}); "
-                            "load their plots too")
+            return f"replacing parks would orphan {len(lost)} stored plots (e.g. {lost[0]}); load their plots too"
+        return None
+
+
+def prepare(store, paths, *, crs: str | None = None, layer: str | None = None, replace: bool = False):
+    """Read and validate everything; return (batches, notes) or raise LoadError listing every problem."""
+    problems: list[str] = []
+    notes: list[str] = []
+    plan = _plan([raw for p in paths for raw in read_all(p)], crs, layer, problems, notes)
+    replacing_parks = replace and any(name == "parks" for name, _, _ in plan)
+    batches: dict[str, list[dict]] = {}
+    for name, rec in _records(plan, problems, notes):
+        batches.setdefault(name, []).append(rec)
+    check = _ParkCheck(store, replacing_parks)
+    check.batch = {r["id"]: r["geometry"] for r in batches.get("parks", [])}
+    for rec in batches.get("plots", []):
+        bad = check.problem(rec)
+        if bad:
+            problems.append(bad)
+    if replacing_parks and not (replace and "plots" in batches):
+        bad = check.orphans(set(check.batch))
+        if bad:
+            problems.append(bad)
     if problems:
         raise LoadError(problems)
     ordered = {k: batches[k] for k in LAYER_ORDER if k in batches}
     return ordered, notes
 
 
+CHUNK = 20_000  # records per write of a streamed load
+
+
 def load_files(store, paths, *, crs: str | None = None, layer: str | None = None,
                replace: bool = False) -> LoadReport:
-    """Load feature files into the store in one transaction. Raises LoadError and writes nothing on bad input."""
+    """Load feature files into the store, all or nothing: every feature validated as ``prepare`` does, but
+    streamed (GeoJSON is read as it is validated) and written in chunks of ``CHUNK`` inside one ``atomic()``,
+    so memory is bounded by a chunk, not by the files. The first problem stops the writing (the rest is still
+    validated, to report every problem) and LoadError rolls everything back. A load of fewer than ``CHUNK``
+    records is one write (one data_version)."""
     if not store.exists():
         store.init()
-    batches, notes = prepare(store, paths, crs=crs, layer=layer, replace=replace)
-    counts = store.write(batches, replace=replace,
-                         log={"files": [str(Path(p)) for p in paths], "messages": notes})
-    return LoadReport(counts=counts, notes=notes)
+    problems: list[str] = []
+    notes: list[str] = []
+    plan = _plan([raw for p in paths for raw in read_all(p, lazy=True)], crs, layer, problems, notes)
+    layers = {name for name, _, _ in plan}
+    replacing_parks = replace and "parks" in layers
+    counts: dict[str, int] = {}
+    pending: dict[str, list[dict]] = {}
+    started: set[str] = set()
+    files = [str(Path(p)) for p in paths]
+
+    def flush(final: bool) -> None:
+        again = {k: v for k, v in pending.items() if k in started}
+        first = {k: v for k, v in pending.items() if k not in started}
+        calls = [(b, r) for b, r in ((again, False), (first, replace)) if b] or ([({}, False)] if final else [])
+        for i, (batch, rep) in enumerate(calls):
+            log = None
+            if final and i == len(calls) - 1:
+                total = dict(counts)
+                for k, v in batch.items():
+                    total[k] = total.get(k, 0) + len(v)
+                log = {"files": files, "messages": notes, "counts": {k: total[k] for k in LAYER_ORDER if k in total}}
+            for k, n in store.write(batch, replace=rep, log=log).items():
+                counts[k] = counts.get(k, 0) + n
+        started.update(pending)
+        pending.clear()
+
+    with store.atomic():
+        check = _ParkCheck(store, replacing_parks)
+        size = 0
+        for name, rec in _records(plan, problems, notes):
+            if name == "parks":
+                check.batch[rec["id"]] = rec["geometry"]
+            elif name == "plots":
+                bad = check.problem(rec)
+                if bad:
+                    problems.append(bad)
+                    continue
+            if problems:
+                continue  # nothing more is written; the rest is only validated
+            pending.setdefault(name, []).append(rec)
+            size += 1
+            if size >= CHUNK:
+                flush(final=False)
+                size = 0
+        if replacing_parks and not (replace and "plots" in layers):
+            bad = check.orphans(set(check.batch))
+            if bad:
+                problems.append(bad)
+        if problems:
+            raise LoadError(problems)
+        flush(final=True)
+    return LoadReport(counts={k: counts[k] for k in LAYER_ORDER if k in counts}, notes=notes)

@@ -115,7 +115,9 @@ def _top_level(path: Path) -> dict:
     return top
 
 
-def read_geojson(path: Path) -> RawLayer:
+def read_geojson(path: Path, lazy: bool = False) -> RawLayer:
+    """A GeoJSON FeatureCollection. ``lazy``: ``features`` is a generator, read as it is consumed (one pass,
+    never the whole file in memory); the problems met while reading join ``problems`` as it goes."""
     import ijson
 
     try:
@@ -125,26 +127,34 @@ def read_geojson(path: Path) -> RawLayer:
     if top.get("type") != "FeatureCollection" or not top.get("has_features"):
         return RawLayer(path, [], None, problems=[f"{path.name}: not a GeoJSON FeatureCollection"])
     raw = RawLayer(path, [], top.get("crs") or top.get("datum"), layer_hint=top.get("layer") or top.get("name"))
-    try:
-        with open(path, "rb") as fh:
-            # use_float: integers come as int, other numbers as float (never Decimal), as the contract wants
-            for i, f in enumerate(ijson.items(fh, "features.item", use_float=True, buf_size=65536)):
-                _geojson_feature(raw, i, f)
-    except (ijson.JSONError, ValueError, RecursionError) as exc:
-        raw.problem(f"{path.name}: not readable GeoJSON ({str(exc)[:200]})")
-    if not raw.features and not raw.problems:
-        raw.problem(f"{path.name}: the FeatureCollection has no features")
+
+    def features():
+        n = 0
+        try:
+            with open(path, "rb") as fh:
+                # use_float: integers come as int, other numbers as float (never Decimal), as the contract wants
+                for i, f in enumerate(ijson.items(fh, "features.item", use_float=True, buf_size=65536)):
+                    n += 1
+                    feat = _geojson_feature(raw, i, f)
+                    if feat is not None:
+                        yield feat
+        except (ijson.JSONError, ValueError, RecursionError) as exc:
+            raw.problem(f"{path.name}: not readable GeoJSON ({str(exc)[:200]})")
+        if not n and not raw.problems:
+            raw.problem(f"{path.name}: the FeatureCollection has no features")
+
+    raw.features = features() if lazy else list(features())
     return raw
 
 
-def _geojson_feature(raw: RawLayer, i: int, f) -> None:
+def _geojson_feature(raw: RawLayer, i: int, f) -> dict | None:
     if not isinstance(f, dict) or f.get("type") != "Feature":
         raw.problem(f"{raw.path.name} feature #{i}: not a GeoJSON Feature")
-        return
+        return None
     props = f.get("properties") or {}
     if not isinstance(props, dict):
         raw.problem(f"{raw.path.name} feature #{i}: properties is not an object")
-        return
+        return None
     if "id" in f and "id" not in props:
         props = {**props, "id": f["id"]}
     label = _label(raw.path, i, props)
@@ -152,8 +162,8 @@ def _geojson_feature(raw: RawLayer, i: int, f) -> None:
     if f.get("geometry") is not None:
         geom = to_shape(f["geometry"], label, raw)
         if geom is None:
-            return
-    raw.features.append({"geometry": geom, "properties": props, "label": label})
+            return None
+    return {"geometry": geom, "properties": props, "label": label}
 
 
 def _read_frame(path: Path, layer: str | None, encoding: str | None):
@@ -212,15 +222,15 @@ def _looks_like_json(path: Path) -> bool:
     return head[:1] in (b"{", b"[")
 
 
-def read_all(path, layer: str | None = None) -> list[RawLayer]:
+def read_all(path, layer: str | None = None, lazy: bool = False) -> list[RawLayer]:
     """Every layer a file holds: a GeoPackage gives each of its layers named parks/plots/amenities (or its only
-    layer); other files one."""
+    layer); other files one. ``lazy``: a GeoJSON file's features are streamed as they are consumed."""
     path = Path(path)
     if not path.is_file():
         return [RawLayer(path, [], None, problems=[f"{path.name}: no such file"])]
     suffix = path.suffix.lower()
     if _looks_like_json(path):  # by content, whatever the name says (the datum rule holds for any name)
-        return [read_geojson(path)]
+        return [read_geojson(path, lazy)]
     if suffix in (".xlsx", ".csv"):
         from .tabular import read_table
 

@@ -56,7 +56,7 @@ class Layers:
                          "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (now(),))
             if log is not None:
                 conn.execute("INSERT INTO load_log (at, files, counts, messages) VALUES (?, ?, ?, ?)",
-                             (now(), json.dumps(log.get("files", []), ensure_ascii=False), json.dumps(counts),
+                             (now(), json.dumps(log.get("files", []), ensure_ascii=False), json.dumps(log.get("counts", counts)),
                               json.dumps(log.get("messages", []), ensure_ascii=False)))
         return counts
 

@@ -64,7 +64,7 @@ class Layers:
 
                 conn.execute("INSERT INTO load_log (id, at, files, counts, messages) "
                              "SELECT coalesce(max(id), 0) + 1, %s, %s, %s, %s FROM load_log",
-                             (now(), json.dumps(log.get("files", []), ensure_ascii=False), json.dumps(counts),
+                             (now(), json.dumps(log.get("files", []), ensure_ascii=False), json.dumps(log.get("counts", counts)),
                               json.dumps(log.get("messages", []), ensure_ascii=False)))
         return counts
 
