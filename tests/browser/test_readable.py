@@ -123,6 +123,24 @@ def test_plot_popup_links_to_an_inquiry(page):
     page.wait_for_url(re.compile(r"/inquire\?plot_id="))
 
 
+def test_park_map_draws_the_plots_around_from_vector_tiles(page):
+    """The park page embeds its own plots (full popups) and draws every other park's plots from /tiles/plots
+    (issue 15), so a zoomed-out view shows the district; a neighbour's popup is completed from the plots API."""
+    tiles = []
+    page.on("response", lambda r: tiles.append(r.status) if "/tiles/plots/" in r.url else None)
+    page.goto(f"/parks/{PARK}")
+    page.wait_for_function("window.findparkPark !== undefined && window.findparkPark.tiles()")
+    page.evaluate("window.findparkPark.map.setZoom(11, {animate: false}) && null")
+    page.wait_for_function("window.findparkPark.neighbours().length > 0", timeout=20000)
+    near = page.evaluate("window.findparkPark.neighbours()")
+    assert near and all(n["park_id"] != PARK for n in near)  # the park's own plots are not drawn twice
+    assert tiles and set(tiles) <= {200, 304}
+    own = page.eval_on_selector("table.plots tbody tr td", "td => td.textContent.trim()")
+    assert page.evaluate(f"window.findparkPark.open({own!r})")  # the page's own layer keeps its popups
+    page.locator(".leaflet-popup .plot-popup a.inquire-plot").wait_for()
+    assert "周边地块" in page.inner_text(".legend")
+
+
 def test_home_map_plot_popup(page):
     page.goto("/")
     page.wait_for_function("window.findparkHome !== undefined")
