@@ -91,7 +91,7 @@ def items(cid):
     q = query(m.OgcItemsQuery)
     store = get_store()
     bbox = m.parse_bbox(q.bbox)
-    features, total, returned = cached(store, "ogc.items", _page, cid, bbox, q.limit, q.offset)
+    features, total, returned = cached(store, "ogc.items", lambda *a: _page(store, *a), cid, bbox, q.limit, q.offset)
     args = {"limit": q.limit}
     if q.bbox:
         args["bbox"] = q.bbox
@@ -108,9 +108,8 @@ def items(cid):
     return Response(f'{head[:-1]}, "features": {features}}}', mimetype=GEOJSON)
 
 
-def _page(cid: str, bbox, limit: int, offset: int) -> tuple[str, int, int]:
+def _page(store, cid: str, bbox, limit: int, offset: int) -> tuple[str, int, int]:
     """(the page's features as JSON text, numberMatched, numberReturned) for one data_version."""
-    store = get_store()
     if bbox is not None:
         # spatial-index window, exact intersection only for the boxes straddling the edge, decode only the page
         page, total = store.read_window(cid, bbox, limit=limit, offset=offset)

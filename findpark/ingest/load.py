@@ -153,11 +153,13 @@ class _ParkCheck:
                     f"(at most {MAX_PLOT_PARK_KM:g} km): a wrong park_id, or coordinates in another datum")
         return None
 
-    def orphans(self, known: set) -> str | None:
-        """Replacing parks without their plots: the plots kept must still have their park."""
+    def orphans(self, plots_loaded: bool) -> str | None:
+        """Replacing parks without their plots: the plots kept must still have a park of this load."""
+        if not self.replacing or plots_loaded:
+            return None
         ids = sorted(p for p in self.store.ids("plots") if p)
         kept = self.store.read("plots", where={"id": ids}) if ids else []
-        lost = [r["id"] for r in kept if r["park_id"] not in known]
+        lost = [r["id"] for r in kept if r["park_id"] not in self.batch]
         if lost:
             return f"replacing parks would orphan {len(lost)} stored plots (e.g. {lost[0]}); load their plots too"
         return None
@@ -168,20 +170,14 @@ def prepare(store, paths, *, crs: str | None = None, layer: str | None = None, r
     problems: list[str] = []
     notes: list[str] = []
     plan = _plan([raw for p in paths for raw in read_all(p)], crs, layer, problems, notes)
-    replacing_parks = replace and any(name == "parks" for name, _, _ in plan)
+    layers = {name for name, _, _ in plan}
     batches: dict[str, list[dict]] = {}
     for name, rec in _records(plan, problems, notes):
         batches.setdefault(name, []).append(rec)
-    check = _ParkCheck(store, replacing_parks)
+    check = _ParkCheck(store, replace and "parks" in layers)
     check.batch = {r["id"]: r["geometry"] for r in batches.get("parks", [])}
-    for rec in batches.get("plots", []):
-        bad = check.problem(rec)
-        if bad:
-            problems.append(bad)
-    if replacing_parks and not (replace and "plots" in batches):
-        bad = check.orphans(set(check.batch))
-        if bad:
-            problems.append(bad)
+    found = [check.problem(rec) for rec in batches.get("plots", [])] + [check.orphans("plots" in layers)]
+    problems += [bad for bad in found if bad]
     if problems:
         raise LoadError(problems)
     ordered = {k: batches[k] for k in LAYER_ORDER if k in batches}
@@ -204,7 +200,6 @@ def load_files(store, paths, *, crs: str | None = None, layer: str | None = None
     notes: list[str] = []
     plan = _plan([raw for p in paths for raw in read_all(p, lazy=True)], crs, layer, problems, notes)
     layers = {name for name, _, _ in plan}
-    replacing_parks = replace and "parks" in layers
     counts: dict[str, int] = {}
     pending: dict[str, list[dict]] = {}
     started: set[str] = set()
@@ -227,7 +222,7 @@ def load_files(store, paths, *, crs: str | None = None, layer: str | None = None
         pending.clear()
 
     with store.atomic():
-        check = _ParkCheck(store, replacing_parks)
+        check = _ParkCheck(store, replace and "parks" in layers)
         size = 0
         for name, rec in _records(plan, problems, notes):
             if name == "parks":
@@ -244,10 +239,9 @@ def load_files(store, paths, *, crs: str | None = None, layer: str | None = None
             if size >= CHUNK:
                 flush(final=False)
                 size = 0
-        if replacing_parks and not (replace and "plots" in layers):
-            bad = check.orphans(set(check.batch))
-            if bad:
-                problems.append(bad)
+        bad = check.orphans("plots" in layers)
+        if bad:
+            problems.append(bad)
         if problems:
             raise LoadError(problems)
         flush(final=True)

@@ -181,9 +181,10 @@ def patch(store, old: SitingData) -> SitingData | None:
         return None
     new = _plot_columns({f: [r[f] for r in recs] for f in [*PLOT_FIELDS, "geometry"]}, park_index)
     n = old.n_plots
-    pos = np.searchsorted(old.plot_ids, np.array(ids, dtype=object)) if ids else np.zeros(0, dtype=int)
+    wanted = np.array(ids, dtype=object)
+    pos = np.searchsorted(old.plot_ids, wanted) if ids else np.zeros(0, dtype=int)
     hit = pos < n
-    hit[hit] = old.plot_ids[pos[hit]] == np.array(ids, dtype=object)[hit]
+    hit[hit] = old.plot_ids[pos[hit]] == wanted[hit]
     keep = np.ones(n, dtype=bool)
     keep[pos[hit]] = False
     at = np.searchsorted(old.plot_ids[keep], new["plot_ids"]) if len(recs) else np.zeros(0, dtype=int)

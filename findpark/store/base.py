@@ -179,6 +179,22 @@ class Store(Protocol):
         caller's ``atomic()`` when inside one). Returns layer → records restored."""
 
 
+class FrameMixin:
+    """``read_frame`` for every backend, from its ``read``."""
+
+    def read_frame(self, layer: str, **kw: Any):
+        """The records of ``read(layer, **kw)`` as a GeoDataFrame in EPSG:4326."""
+        import geopandas as gpd
+
+        from .schema import LAYERS
+
+        recs = self.read(layer, **kw)
+        cols = LAYERS[layer].names
+        if not recs:
+            return gpd.GeoDataFrame({c: [] for c in cols}, geometry=[], crs="EPSG:4326")
+        return gpd.GeoDataFrame(recs, geometry="geometry", crs="EPSG:4326")[[*cols, "geometry"]]
+
+
 class SnapshotMixin:
     """A reentrant per-thread snapshot built on two backend hooks, ``_begin_snapshot()`` and ``_end_snapshot()``;
     the thread's depth lives in ``self._local`` (a ``threading.local`` every backend keeps). Also ``atomic()``
@@ -189,6 +205,12 @@ class SnapshotMixin:
 
     def _set_snapshot_depth(self, depth: int) -> None:
         self._local.depth = depth
+
+    def _move_snapshot_on(self) -> None:
+        """After this thread committed a write inside its snapshot: read from the new state (own writes)."""
+        if self._snapshot_depth():
+            self._end_snapshot()
+            self._begin_snapshot()
 
     @contextlib.contextmanager
     def atomic(self):
@@ -213,6 +235,7 @@ class SnapshotMixin:
 __all__ = [
     "BBox",
     "DuplicateKeyError",
+    "FrameMixin",
     "IntegrityError",
     "LoadError",
     "Range",

@@ -51,6 +51,12 @@ class Layer:
     def names(self) -> list[str]:
         return [f.name for f in self.fields]
 
+    def require(self, fields) -> None:
+        """KeyError naming the first of ``fields`` this layer does not have."""
+        for f in fields:
+            if f not in self.by_name:
+                raise KeyError(f"{self.name} has no field {f!r}")
+
 
 PROVENANCE = (
     Field("source", "text", required=True, doc="what the record came from"),

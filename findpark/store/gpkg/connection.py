@@ -112,9 +112,7 @@ class Connections(SnapshotMixin):
                 conn.execute("COMMIT")
             finally:
                 self._local.tx_depth = 0
-        if self._snapshot_depth():
-            self._end_snapshot()
-            self._begin_snapshot()
+        self._move_snapshot_on()
 
     # -- snapshots (SnapshotMixin.snapshot; the depth is kept by the mixin) ------------------------------------
     def _begin_snapshot(self) -> None:

@@ -5,6 +5,7 @@ import json
 
 import shapely
 
+from ..base import FrameMixin
 from ..schema import LAYERS, Layer
 from . import binary
 from .connection import driver_errors
@@ -33,7 +34,7 @@ def decode_value(f, value):
     return value
 
 
-class Layers:
+class Layers(FrameMixin):
     """Feature-layer methods (mixed into :class:`GeoPackageStore`; needs ``transaction`` and ``_reader``)."""
 
     # -- writing -------------------------------------------------------------------------------------------
@@ -98,9 +99,7 @@ class Layers:
     @driver_errors
     def changes_since(self, version: int) -> dict | None:
         """What the writes after ``version`` touched: ``{layer: ids | None (all)}``; None when unknown."""
-        conn = self._reader()
-        current = int(conn.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchone()[0])
-        return read_changes(conn, version, current)
+        return read_changes(self._reader(), version, self.data_version)
 
     # -- reading -------------------------------------------------------------------------------------------
     @staticmethod
@@ -192,24 +191,12 @@ class Layers:
                            'ORDER BY t."id"', [json.dumps(page)]).fetchall()
         return self._records(lay, got), len(keep)
 
-    def read_frame(self, layer: str, **kw):
-        """The same records as a GeoDataFrame in EPSG:4326."""
-        import geopandas as gpd
-
-        recs = self.read(layer, **kw)
-        cols = LAYERS[layer].names
-        if not recs:
-            return gpd.GeoDataFrame({c: [] for c in cols}, geometry=[], crs="EPSG:4326")
-        return gpd.GeoDataFrame(recs, geometry="geometry", crs="EPSG:4326")[[*cols, "geometry"]]
-
     @driver_errors
     def columns(self, layer: str, fields: list[str], *, geometry: bool = True) -> dict:
         """Whole columns as lists (and decoded shapely geometries under "geometry"), ordered by id: the bulk
         path for precomputing features over every record. Equal list values are shared objects: don't mutate."""
         lay = LAYERS[layer]
-        for f in fields:
-            if f not in lay.by_name:
-                raise KeyError(f"{layer} has no field {f!r}")
+        lay.require(fields)
         cols = ([f't."{GEOM_COL}"'] if geometry else []) + [f't."{f}"' for f in fields]
         rows = self._reader().execute(f'SELECT {", ".join(cols)} FROM "{lay.name}" t ORDER BY t."id"').fetchall()
         out: dict = {}
@@ -251,9 +238,7 @@ class Layers:
         """The features of ``layer`` in XYZ tile z/x/y as a Mapbox Vector Tile (R*Tree window + encoder)."""
         from ..tiles import encode_tile, tile_bounds_lonlat
 
-        for f in fields:
-            if f not in LAYERS[layer].by_name:
-                raise KeyError(f"{layer} has no field {f!r}")
+        LAYERS[layer].require(fields)
         recs = self.read(layer, bbox=tile_bounds_lonlat(z, x, y, buffer / extent), exact=False)
         return encode_tile(layer, recs, z, x, y, fields, extent=extent, buffer=buffer)
 

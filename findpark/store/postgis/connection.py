@@ -172,9 +172,7 @@ class Connections(SnapshotMixin):
                     yield conn
             finally:
                 self._local.tx_conn = None
-        if self._snapshot_depth():
-            self._end_snapshot()
-            self._begin_snapshot()
+        self._move_snapshot_on()
 
     # -- snapshots (SnapshotMixin.snapshot; the depth is kept by the mixin) ------------------------------------
     def _begin_snapshot(self) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import shapely
 
+from ..base import FrameMixin
 from ..schema import LAYERS, Layer
 from .connection import driver_errors
 from .. import changes
@@ -40,7 +41,7 @@ def outward_f32(box) -> list[float]:
     return out
 
 
-class Layers:
+class Layers(FrameMixin):
     """Feature-layer methods (mixed into :class:`PostGISStore`)."""
 
     # -- writing -------------------------------------------------------------------------------------------
@@ -107,8 +108,8 @@ class Layers:
     @driver_errors
     def changes_since(self, version: int) -> dict | None:
         """What the writes after ``version`` touched: ``{layer: ids | None (all)}``; None when unknown."""
+        current = self.data_version  # read before the log, in the caller's snapshot when there is one
         with self._conn() as conn:
-            current = int(conn.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchone()[0])
             return read_changes(conn, version, current)
 
     # -- reading -------------------------------------------------------------------------------------------
@@ -172,21 +173,10 @@ class Layers:
         sql, params = self._select(lay, bbox=bbox, where=where, exact=True, count=True)
         return [], int(self._query(sql, params)[0][0])
 
-    def read_frame(self, layer: str, **kw):
-        import geopandas as gpd
-
-        recs = self.read(layer, **kw)
-        cols = LAYERS[layer].names
-        if not recs:
-            return gpd.GeoDataFrame({c: [] for c in cols}, geometry=[], crs="EPSG:4326")
-        return gpd.GeoDataFrame(recs, geometry="geometry", crs="EPSG:4326")[[*cols, "geometry"]]
-
     @driver_errors
     def columns(self, layer: str, fields: list[str], *, geometry: bool = True) -> dict:
         lay = _layer(layer)
-        for f in fields:
-            if f not in lay.by_name:
-                raise KeyError(f"{layer} has no field {f!r}")
+        lay.require(fields)
         cols = ([f"ST_AsBinary({q(GEOM_COL)})"] if geometry else []) + [q(f) for f in fields]
         rows = self._query(f"SELECT {', '.join(cols) or '1'} FROM {q(lay.name)} ORDER BY id", binary=True)
         out: dict = {}

@@ -13,9 +13,7 @@ class Tiles:
              buffer: int = 64) -> bytes:
         """The features of ``layer`` in tile z/x/y (Web Mercator XYZ) with ``fields`` as attributes."""
         lay = LAYERS[layer]
-        for f in fields:
-            if f not in lay.by_name:
-                raise KeyError(f"{layer} has no field {f!r}")
+        lay.require(fields)
         attrs = "".join(f", {q(f)}" for f in fields)
         sql = (f"WITH b AS (SELECT ST_TileEnvelope(%s, %s, %s) AS merc, "
                f"ST_Transform(ST_TileEnvelope(%s, %s, %s, margin => %s), 4326) AS ll), "
