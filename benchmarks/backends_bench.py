@@ -83,6 +83,9 @@ def bench(store, batches, reps, req) -> dict:
         X = np.ascontiguousarray(criteria.plot_matrix(data, r, np.arange(data.n_plots), park_industry,
                                                       (TODAY - candidates.EPOCH).days), dtype=np.float64)
         row["bound_s"], _ = _t(lambda: bound_once(X, wn, TOP_K), reps * 5)
+        del X
+    del data  # the bench's own hold on this version: the edits below must be able to free it
+    gc.collect()
     edits, rss = [], [_rss_now()]
     for k in range(10):  # ten one-plot edits, each followed by the first request of its version
         one = dict(batches["plots"][len(batches["plots"]) // 2 + k])

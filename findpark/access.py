@@ -9,17 +9,20 @@ transport    Σ_k a_k exp(-d_k / s_k) over amenity kinds present in the store, a
 """
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
 import shapely
-from sklearn.neighbors import KDTree
+from scipy.spatial import KDTree
 
 from .geo.measure import distance_m
 from .store.schema import AMENITY_KINDS
 
 UNIVERSITY_FLAGS = ("双一流", "985", "211")
 # amenity kind → (weight a, distance scale s in km)
+PARALLEL_MIN = 50_000  # points from which the nearest-amenity search uses the machine's cores (at most 4)
 TRANSPORT = {"airport": (0.3, 40.0), "rail_station": (0.3, 15.0), "metro_station": (0.2, 3.0),
              "highway_interchange": (0.2, 5.0), "port": (0.1, 30.0)}
 
@@ -44,10 +47,23 @@ class AmenityIndex:
         """(geodesic km, index of the nearest amenity) for each point."""
         if len(lon) == 0:
             return np.zeros(0), np.zeros(0, dtype=int)
-        _, idx = self.tree.query(unit_vectors(lon, lat), k=1)
-        idx = idx[:, 0]
-        km = distance_m(lon, lat, self.lon[idx], self.lat[idx]) / 1000.0
-        return np.asarray(km, dtype=float), idx
+        workers = _workers(len(lon))
+        _, idx = self.tree.query(unit_vectors(lon, lat), k=1, workers=workers)
+        idx = np.asarray(idx, dtype=np.intp)
+        lon2, lat2 = self.lon[idx], self.lat[idx]
+        if workers == 1:
+            return np.asarray(distance_m(lon, lat, lon2, lat2), dtype=float) / 1000.0, idx
+        parts = np.array_split(np.arange(len(lon)), workers)  # pyproj releases the GIL: one slice per core
+        with ThreadPoolExecutor(workers) as ex:
+            km = list(ex.map(lambda p: np.asarray(distance_m(lon[p], lat[p], lon2[p], lat2[p]), dtype=float), parts))
+        return np.concatenate(km) / 1000.0, idx
+
+
+def _workers(n: int) -> int:
+    if n < PARALLEL_MIN:
+        return 1
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return max(1, min(4, cores))
 
 
 def amenity_indexes(store) -> dict:

@@ -6,6 +6,7 @@ Each function returns (record | None, problems, notes). A problem rejects the wh
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import json
 import math
 import re
@@ -27,13 +28,14 @@ def check_position(geom) -> str | None:
     xy = shapely.get_coordinates(geom)
     if len(xy) == 0:
         return "empty geometry"
-    x, y = xy[:, 0], xy[:, 1]
-    if not (xy.min() > -1e300 and xy.max() < 1e300) or any(map(math.isnan, (x.min(), y.min()))):
+    lo, hi = xy.min(axis=0), xy.max(axis=0)  # NaN anywhere makes its column's min and max NaN
+    if not (lo.min() > -1e300 and hi.max() < 1e300):
         return "non-finite coordinates"
-    in_china = (x.min() >= CHINA_LON[0]) & (x.max() <= CHINA_LON[1]) & (y.min() >= CHINA_LAT[0]) & (y.max() <= CHINA_LAT[1])
-    if in_china:
+    (x0, y0), (x1, y1) = lo.tolist(), hi.tolist()
+    if x0 >= CHINA_LON[0] and x1 <= CHINA_LON[1] and y0 >= CHINA_LAT[0] and y1 <= CHINA_LAT[1]:
         return None
-    swapped = (y.min() >= CHINA_LON[0]) & (y.max() <= CHINA_LON[1]) & (x.min() >= CHINA_LAT[0]) & (x.max() <= CHINA_LAT[1])
+    x, y = xy[:, 0], xy[:, 1]
+    swapped = y0 >= CHINA_LON[0] and y1 <= CHINA_LON[1] and x0 >= CHINA_LAT[0] and x1 <= CHINA_LAT[1]
     if swapped:
         return (f"coordinates look swapped (lat, lon): first point is ({x[0]:.6f}, {y[0]:.6f}); "
                 "GeoJSON order is (lon, lat)")
@@ -77,6 +79,11 @@ _DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
 MAX_TEXT = {"source": 2000}  # characters; every other text field at most 300
 _NUMBER_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+
+
+@functools.lru_cache(maxsize=64)
+def _compiled(pattern: str) -> re.Pattern:
+    return re.compile(pattern)
 
 
 def coerce(f, value, from_text: bool = False):
@@ -136,7 +143,7 @@ def coerce(f, value, from_text: bool = False):
         raise ValueError(f"must be ≥ {f.min}, got {value}")
     if f.max is not None and value > f.max:
         raise ValueError(f"must be ≤ {f.max}, got {value}")
-    if f.pattern is not None and not re.match(f.pattern, value):
+    if f.pattern is not None and not _compiled(f.pattern).match(value):
         raise ValueError(f"{value!r} does not match {f.pattern}")
     return value
 

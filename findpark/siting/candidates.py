@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as _dt
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -21,7 +22,7 @@ from ..store.schema import EIA_CATEGORIES, LAND_USES
 EPOCH = _dt.date(1970, 1, 1)
 PATCH_MIN = 1000  # patch up to max(PATCH_MIN, n/50) changed plots; more: rebuild
 PLOT_FIELDS = ["id", "park_id", "area_mu", "land_use", "status", "min_investment_wan_per_mu", "min_tax_wan_per_mu",
-               "price_wan_per_mu", "power_kva", "water_t_day", "max_eia", "available_from", "synthetic"]
+               "price_wan_per_mu", "power_kva", "water_t_day", "max_eia", "available_from"]
 PARK_FIELDS = ["id", "name", "adcode", "city", "district", "leading_industries", "industry_codes", "tax_per_mu_wan",
                "vacant_factory_m2", "factory_rent_yuan_m2_day", "power_spare_kva", "water_spare_t_day",
                "land_price_wan_per_mu", "synthetic"]
@@ -37,6 +38,45 @@ def _days(values) -> np.ndarray:
     out = d.astype("int64").astype(float)
     out[np.isnat(d)] = np.nan
     return out
+
+
+class SyntheticLists:
+    """Per plot, the names of its generated fields (``synthetic``), read only for the plots an answer shows.
+
+    Scoring never needs them and reading them for every plot is the dearest column of a full build (PostGIS
+    turns each jsonb into text: ~2 s at 10^6 plots), so the build keeps the plot ids and ``need(store, rows)``
+    reads the missing ones (one query) before reasons are written; they stay known for the version and a
+    patch carries the unchanged plots' forward."""
+
+    def __init__(self, ids: np.ndarray, known: dict | None = None):
+        self.ids = ids
+        self.known = known if known is not None else {}  # plot id -> frozenset
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __getitem__(self, i) -> frozenset:
+        try:
+            return self.known[self.ids[i]]
+        except KeyError:
+            raise LookupError(f"synthetic fields of plot {self.ids[i]!r} not read: call need(store, rows) first")
+
+    def need(self, store, rows) -> None:
+        """Read the ``synthetic`` lists of plot rows ``rows`` not known yet (in the caller's snapshot)."""
+        missing = sorted({str(self.ids[i]) for i in rows} - self.known.keys())
+        if not missing:
+            return
+        if store is None:
+            raise LookupError(f"synthetic fields of {len(missing)} plots not read and no store to read them from")
+        got = {r["id"]: frozenset(r["synthetic"] or ()) for r in store.read("plots", where={"id": missing})}
+        self.known.update({pid: got.get(pid, frozenset()) for pid in missing})
+
+    def __eq__(self, other) -> bool:  # the same plots, and no plot known differently
+        if not isinstance(other, SyntheticLists) or not np.array_equal(self.ids, other.ids):
+            return False
+        return all(other.known[k] == v for k, v in self.known.items() if k in other.known)
+
+    __hash__ = None
 
 
 @dataclass
@@ -75,7 +115,7 @@ class SitingData:
     available_day: np.ndarray  # days since 1970-01-01, NaN unknown
     lon: np.ndarray
     lat: np.ndarray
-    plot_synthetic: list
+    plot_synthetic: SyntheticLists
     # amenities
     amenities: dict = field(default_factory=dict)  # kind -> AmenityIndex
     plot_dist: dict = field(default_factory=dict)  # kind -> (km, nearest idx)
@@ -94,10 +134,29 @@ class SitingData:
 
 
 def build(store) -> SitingData:
-    """Read every park, plot and amenity once and precompute what requests need."""
-    version = store.data_version
-    pk = store.columns("parks", PARK_FIELDS)
-    pl = store.columns("plots", PLOT_FIELDS)
+    """Read every park, plot and amenity once (in one snapshot) and precompute what requests need.
+
+    The plots' centroids are read first and their nearest amenities are searched in a second thread while the
+    plots' attributes are read (the search runs in numpy, scipy and pyproj, which release the GIL, and the
+    read mostly waits on the database)."""
+    with store.snapshot(), ThreadPoolExecutor(1) as pool:
+        version = store.data_version
+        amenities = amenity_indexes(store)
+        centroids = store.columns("plots", [], geometry="centroid")["centroid"]
+        plot_dist = pool.submit(lambda: {kind: index.nearest(*centroids) for kind, index in amenities.items()})
+        pk = store.columns("parks", PARK_FIELDS)
+        pl = store.columns("plots", PLOT_FIELDS, geometry=False)
+        standing = latest_standing(store)
+        pl["centroid"] = centroids  # the same rows in the same order: one snapshot, both ordered by id
+        data = _assemble(version, pk, pl, standing)
+        data.amenities.update(amenities)
+        for kind, index in amenities.items():
+            data.park_dist[kind] = index.nearest(data.park_lon, data.park_lat)
+        data.plot_dist.update(plot_dist.result())
+    return data
+
+
+def _assemble(version: int, pk: dict, pl: dict, standing: dict) -> SitingData:
     park_index = {pid: i for i, pid in enumerate(pk["id"])}
     codesets, codeset_idx, park_codeset = [], {}, []
     for labels, codes in zip(pk["leading_industries"], pk["industry_codes"]):
@@ -128,19 +187,19 @@ def build(store) -> SitingData:
         park_synthetic=[frozenset(s) for s in pk["synthetic"]],
         **_plot_columns(pl, park_index),
     )
-    for kind, index in amenity_indexes(store).items():
-        data.amenities[kind] = index
-        data.plot_dist[kind] = index.nearest(data.lon, data.lat)
-        data.park_dist[kind] = index.nearest(data.park_lon, data.park_lat)
-    standing = latest_standing(store)
     data.park_index = np.array([standing[p]["index"] if p in standing else np.nan for p in data.park_ids], dtype=float)
     data.park_standing = [standing.get(p) for p in data.park_ids]
     return data
 
 
 def _plot_columns(pl: dict, park_index: dict) -> dict:
-    """The plot arrays of SitingData from columns (``store.columns`` or records turned into columns)."""
-    pts = shapely.centroid(np.array(pl["geometry"], dtype=object)) if pl["id"] else np.array([])
+    """The plot arrays of SitingData from columns (``store.columns`` with centroids, or records turned into
+    columns with their geometries)."""
+    if "centroid" in pl:
+        lon, lat = pl["centroid"]
+    else:
+        pts = shapely.centroid(np.array(pl["geometry"], dtype=object)) if pl["id"] else np.array([])
+        lon, lat = (shapely.get_x(pts), shapely.get_y(pts)) if len(pts) else (np.zeros(0), np.zeros(0))
     lu_index = {v: i for i, v in enumerate(LAND_USES)}
     eia_index = {v: i for i, v in enumerate(EIA_CATEGORIES)}
     return dict(
@@ -156,9 +215,9 @@ def _plot_columns(pl: dict, park_index: dict) -> dict:
         water=_floats(pl["water_t_day"]),
         eia=np.array([eia_index.get(v, -1) for v in pl["max_eia"]], dtype=int),
         available_day=_days(pl["available_from"]),
-        lon=shapely.get_x(pts) if len(pts) else np.zeros(0),
-        lat=shapely.get_y(pts) if len(pts) else np.zeros(0),
-        plot_synthetic=_intern([frozenset(s) for s in pl["synthetic"]]),
+        lon=np.asarray(lon, dtype=float),
+        lat=np.asarray(lat, dtype=float),
+        plot_synthetic=SyntheticLists(np.array(pl["id"], dtype=object)),
     )
 
 
@@ -196,7 +255,12 @@ def patch(store, old: SitingData) -> SitingData | None:
             return np.insert(out[keep], at, np.array(new_col + [None], dtype=object)[:-1]).tolist()
         return np.insert(old_col[keep], at, new_col)
 
+    new.pop("plot_synthetic")
     cols = {name: merge(getattr(old, name), value) for name, value in new.items()}
+    touched = set(ids)
+    known = {k: v for k, v in old.plot_synthetic.known.items() if k not in touched}
+    known.update({r["id"]: frozenset(r["synthetic"] or ()) for r in recs})
+    cols["plot_synthetic"] = SyntheticLists(cols["plot_ids"], known)
     data = dataclasses.replace(old, version=version, **cols, plot_dist={}, cache={})
     for kind, index in old.amenities.items():
         km, near = index.nearest(new["lon"], new["lat"])
@@ -205,11 +269,6 @@ def patch(store, old: SitingData) -> SitingData | None:
     if "industry" in old.cache:  # per park: the parks did not change
         data.cache["industry"] = dict(old.cache["industry"])
     return data
-
-
-def _intern(sets: list) -> list:
-    pool: dict = {}
-    return [pool.setdefault(s, s) for s in sets]
 
 
 def for_store(store) -> SitingData:

@@ -33,6 +33,7 @@ def best_plots(store, req: Requirement, park_ids: list[str], *, today: _dt.date 
             scores = X @ wn
             j = int(np.lexsort((elig, -scores))[0])
             i = elig[j]
+            data.plot_synthetic.need(store, [i])
             entry.update(best_plot_id=str(data.plot_ids[i]), score=float(scores[j]),
                          contributions=dict(zip(CRITERIA, (X[j] * wn).tolist())),
                          reasons=reasons.plot_reasons(data, req, i, matches[data.park_codeset[p]], today_day))

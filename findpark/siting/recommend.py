@@ -88,6 +88,7 @@ def recommend(store, request, *, today: _dt.date | None = None, data=None) -> di
         scores = X @ wn
         top = kernel.rank(scores, elig, req.top_k)  # plots are stored in id order: position = id order
         stab = kernel.stability(X, wn, top)
+        data.plot_synthetic.need(store, elig[top])
         for r, (j, s) in enumerate(zip(top, stab), start=1):
             i = elig[j]
             p = data.plot_park[i]
@@ -125,8 +126,11 @@ def recommend(store, request, *, today: _dt.date | None = None, data=None) -> di
     park_score = np.where(via_floor, floor_best, plot_best)
     ranked = np.flatnonzero(np.isfinite(park_score))
     parks_out = []
-    for r, k in enumerate(kernel.rank(park_score[ranked], ranked, req.top_k), start=1):
-        p = int(ranked[k])
+    shown = [int(ranked[k]) for k in kernel.rank(park_score[ranked], ranked, req.top_k)]
+    best_rows = [elig[int(plot_row[p])] for p in shown if not via_floor[p]]
+    if best_rows:
+        data.plot_synthetic.need(store, best_rows)
+    for r, p in enumerate(shown, start=1):
         match = matches[data.park_codeset[p]]
         if not via_floor[p]:
             j = int(plot_row[p])

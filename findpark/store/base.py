@@ -81,8 +81,10 @@ class Store(Protocol):
     def read_frame(self, layer: str, **kw: Any):
         """``read(layer, **kw)`` as a GeoDataFrame in EPSG:4326 (columns: the layer's fields, geometry)."""
 
-    def columns(self, layer: str, fields: list[str], *, geometry: bool = True) -> dict:
+    def columns(self, layer: str, fields: list[str], *, geometry: bool | str = True) -> dict:
         """Whole columns as lists ordered by id (and decoded geometries under "geometry"): the bulk path.
+        ``geometry="centroid"``: no geometry objects, but "centroid": (lon, lat) arrays of each geometry's
+        centroid, GEOS's to the last bit (NaN when missing or empty; ``findpark.geo.wkb``).
         Equal list values may be shared objects: don't mutate them."""
 
     def count(self, layer: str, *, bbox: BBox | None = None, where: dict | None = None) -> int:

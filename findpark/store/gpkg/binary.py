@@ -51,9 +51,21 @@ def decode(blob: bytes | None):
     return shapely.from_wkb(blob[off:])
 
 
+_WKB_OFFSET = {code: 8 + 8 * n for code, n in _ENVELOPE_DOUBLES.items()}
+
+
 def decode_many(blobs) -> list:
-    """Vectorised decode: strip each header in Python, parse all WKB in one shapely call."""
-    wkbs = [None if b is None else b[wkb_offset(b):] for b in blobs]
+    """Vectorised decode: strip each header (its length read from the flags byte), parse all WKB in one
+    shapely call."""
+    wkbs = []
+    for b in blobs:
+        if b is None:
+            wkbs.append(None)
+            continue
+        off = _WKB_OFFSET.get((b[3] >> 1) & 0b111) if len(b) >= 8 and b[:2] == b"GP" else None
+        if off is None:
+            wkb_offset(b)  # raises with the reason
+        wkbs.append(b[off:])
     return list(shapely.from_wkb(wkbs)) if wkbs else []
 
 

@@ -5,6 +5,7 @@ import json
 
 import shapely
 
+from ...geo import wkb
 from ..base import FrameMixin
 from ..schema import LAYERS, Layer
 from . import binary
@@ -192,7 +193,7 @@ class Layers(FrameMixin):
         return self._records(lay, got), len(keep)
 
     @driver_errors
-    def columns(self, layer: str, fields: list[str], *, geometry: bool = True) -> dict:
+    def columns(self, layer: str, fields: list[str], *, geometry: bool | str = True) -> dict:
         """Whole columns as lists (and decoded shapely geometries under "geometry"), ordered by id: the bulk
         path for precomputing features over every record. Equal list values are shared objects: don't mutate."""
         lay = LAYERS[layer]
@@ -200,13 +201,10 @@ class Layers(FrameMixin):
         cols = ([f't."{GEOM_COL}"'] if geometry else []) + [f't."{f}"' for f in fields]
         rows = self._reader().execute(f'SELECT {", ".join(cols)} FROM "{lay.name}" t ORDER BY t."id"').fetchall()
         out: dict = {}
-        if not rows:
-            out = {f: [] for f in fields}
-            if geometry:
-                out["geometry"] = []
-            return out
-        columns = list(zip(*rows))
-        if geometry:
+        columns = list(zip(*rows)) if rows else [()] * len(cols)
+        if geometry == "centroid":
+            out["centroid"] = wkb.centroids(columns.pop(0), gpkg=True)
+        elif geometry:
             out["geometry"] = binary.decode_many(columns.pop(0))
         for f, col in zip(fields, columns):
             fd = lay.by_name[f]
