@@ -70,6 +70,8 @@ def load(files, db, crs, layer, replace):
         sys.exit(1)
     except StoreError as exc:
         raise click.ClickException(str(exc))
+    finally:
+        store.close()  # its connections now, not whenever they are collected (a GeoPackage checkpoints then)
     for note in report.notes:
         click.echo(f"note: {note}", err=True)
     click.echo("loaded " + ", ".join(f"{n} {k}" for k, n in report.counts.items()) + f" into {store.url}")

@@ -22,6 +22,7 @@ import shapely
 from shapely.geometry import shape
 
 from ..store.schema import LAYERS
+from . import jsonscan
 from .raw import MAX_PROBLEMS, RawLayer, _label  # noqa: F401  (RawLayer is part of this module's interface)
 
 MAX_NESTING = 32  # JSON levels: a MultiPolygon feature needs 8
@@ -114,27 +115,25 @@ def to_shape(gj, label: str, raw: RawLayer):
 
 
 def _top_level(path: Path) -> dict:
-    """The FeatureCollection's own members (type, crs, datum, layer, name), streamed past the features."""
-    import ijson
-
+    """The FeatureCollection's own members (type, crs, datum, layer, name), and whether it has a features
+    array. The nesting depth is checked first, on the bytes (``jsonscan``), before ijson builds any feature
+    (a C stack overflow otherwise); the features array is left out of what is parsed here."""
+    members = jsonscan.outline(path, MAX_NESTING)
     top: dict = {}
-    depth = 0
-    # one event pass, building no objects: the nesting depth is checked here, before ijson.items builds any
-    # (a C stack overflow otherwise), and the top-level members are picked up on the way
-    with open(path, "rb") as fh:
-        for prefix, event, value in ijson.parse(fh, buf_size=65536):
-            if event in ("start_map", "start_array"):
-                depth += 1
-                if depth > MAX_NESTING:
-                    raise ValueError(f"nested deeper than {MAX_NESTING} levels")
-            elif event in ("end_map", "end_array"):
-                depth -= 1
-            if prefix in ("type", "datum", "layer", "name") and event in ("string", "number"):
-                top[prefix] = value
-            elif prefix in ("crs.properties.name", "crs.properties.href", "crs") and event == "string":
-                top.setdefault("crs", value)
-            elif prefix == "features" and event == "start_array":
-                top["has_features"] = True
+    for key in ("type", "datum", "layer", "name"):
+        value = members.get(key)
+        if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+            top[key] = value
+    crs = members.get("crs")
+    if isinstance(crs, dict) and isinstance(crs.get("properties"), dict):
+        props = crs["properties"]
+        named = [props[k] for k in ("name", "href") if isinstance(props.get(k), str)]
+        if named:
+            top["crs"] = named[0]
+    elif isinstance(crs, str):
+        top["crs"] = crs
+    if isinstance(members.get("features"), list):
+        top["has_features"] = True
     return top
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import struct
 
+import numpy as np
 import shapely
 
 _ENVELOPE_DOUBLES = {0: 0, 1: 4, 2: 6, 3: 6, 4: 8}
@@ -26,6 +27,31 @@ def encode(geom, srs_id: int = 4326) -> bytes | None:
     return header + shapely.to_wkb(geom, byte_order=1, include_srid=False, output_dimension=2)
 
 
+_ENVELOPES = {(little, n): struct.Struct(("<" if little else ">") + f"{n}d")
+              for little in (0, 1) for n in set(_ENVELOPE_DOUBLES.values()) if n}
+_HEAD = struct.Struct("<2sBBi4d")  # magic, version, flags, srs_id, [minx, maxx, miny, maxy]
+
+
+def encode_many(geoms, srs_id: int = 4326) -> list:
+    """``[encode(g) for g in geoms]``, byte for byte, with the WKB and the envelopes made in two shapely calls
+    instead of per geometry (a 10^6-plot load writes a million of them)."""
+    arr = np.empty(len(geoms), dtype=object)
+    arr[:] = list(geoms)
+    wkbs = shapely.to_wkb(arr, byte_order=1, include_srid=False, output_dimension=2)
+    bounds = shapely.bounds(arr).tolist()
+    empty = shapely.is_empty(arr).tolist()
+    pack = _HEAD.pack
+    out = []
+    for g, w, (minx, miny, maxx, maxy), e in zip(arr, wkbs, bounds, empty):
+        if g is None:
+            out.append(None)
+        elif e:
+            out.append(encode(g, srs_id))
+        else:
+            out.append(pack(b"GP", 0, 0b00000011, srs_id, minx, maxx, miny, maxy) + w)
+    return out
+
+
 def _header(blob: bytes):
     if blob is None or len(blob) < 8 or blob[:2] != b"GP":
         raise ValueError("not a GeoPackage geometry blob")
@@ -36,7 +62,7 @@ def _header(blob: bytes):
     n = _ENVELOPE_DOUBLES.get(env_code)
     if n is None:
         raise ValueError(f"invalid envelope code {env_code}")
-    envelope = struct.unpack(("<" if little else ">") + f"{n}d", blob[8:8 + 8 * n]) if n else ()
+    envelope = _ENVELOPES[little, n].unpack_from(blob, 8) if n else ()
     return 8 + 8 * n, envelope, empty
 
 

@@ -70,13 +70,12 @@ class Layers(FrameMixin):
         updates = ", ".join(f'"{n}" = excluded."{n}"' for n in [GEOM_COL, *names] if n != "id")
         sql = f'INSERT INTO "{layer.name}" ({cols}) VALUES ({marks}) ON CONFLICT(id) DO UPDATE SET {updates}'
         multi = layer.geometry_type.startswith("MULTI")
-        rows = []
-        for rec in records:
-            geom = rec["geometry"]
-            if multi and geom is not None and geom.geom_type == "Polygon":
-                geom = shapely.MultiPolygon([geom])
-            rows.append([binary.encode(geom, SRS_ID)] +
-                        [encode_value(layer.by_name[n], rec.get(n)) for n in names])
+        geoms = [rec["geometry"] for rec in records]
+        if multi:
+            geoms = [shapely.MultiPolygon([g]) if g is not None and g.geom_type == "Polygon" else g for g in geoms]
+        fields = [layer.by_name[n] for n in names]
+        rows = [[blob] + [encode_value(f, rec.get(f.name)) for f in fields]
+                for blob, rec in zip(binary.encode_many(geoms, SRS_ID), records)]
         conn.executemany(sql, rows)
         return len(rows)
 
