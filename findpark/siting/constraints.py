@@ -54,8 +54,9 @@ def plot_checks(data, req: Requirement):
     if req.eia is not None:
         rank = EIA_RANK[req.eia]
         yield "eia", lambda i: (data.eia[i] >= 0) & (data.eia[i] < rank)
-    allowed = [LAND_USES.index(u) for u in req.allowed_land_uses]
-    yield "land_use", lambda i: ~np.isin(data.land_use[i], allowed)
+    allowed = np.zeros(len(LAND_USES) + 1, dtype=bool)  # by land-use index; the extra last slot: -1, unknown
+    allowed[[LAND_USES.index(u) for u in req.allowed_land_uses]] = True
+    yield "land_use", lambda i: ~allowed[data.land_use[i]]
     if req.max_price_wan_per_mu is not None:
         yield "price", lambda i: _gt(data.price[i], req.max_price_wan_per_mu)
     districts = req.district_adcodes
@@ -136,16 +137,40 @@ def scoped_summary(checks, n: int, scope: np.ndarray | None, eligible: np.ndarra
     """The exclusions among the candidates in ``scope`` (a bool mask; None = all): ``by_reason`` counts each
     under the first check it fails, ``only`` those failing that check and no other, with ``examples`` of the
     first failures. The district check defines the scope and is not counted."""
+    codes, rows, idx = _scope_rows(checks, n, scope)
+    return _summary(codes, rows, idx, n, scope, len(eligible), ids, unit, n_examples)
+
+
+def screen(checks, n: int, scope: np.ndarray | None, ids, unit: str, n_examples: int = 3):
+    """(eligible, exclusions): ``first_failure(checks, n).eligible`` and ``scoped_summary`` from one
+    evaluation of each check over the scope (the district check is the scope: eligible candidates lie in it).
+    What a request needs, without asking every check twice."""
+    codes, rows, idx = _scope_rows(checks, n, scope)
+    size = n if idx is None else len(idx)
+    bad = np.zeros(size, dtype=bool)
+    for row in rows:
+        bad |= row
+    ok = np.flatnonzero(~bad)
+    eligible = ok if idx is None else idx[ok]
+    return eligible, _summary(codes, rows, idx, n, scope, len(eligible), ids, unit, n_examples)
+
+
+def _scope_rows(checks, n: int, scope):
+    """The codes and fail masks of every check but the district one, over the scope's candidates (``idx``;
+    None = all, whole columns)."""
     checks = [(c, f) for c, f in checks if c != "district"]
-    # Eligible candidates pass every check, so they fall out of the counts by themselves (first == len(checks));
-    # without a scope every column is checked whole, with one only the candidates in it.
     idx = None if scope is None else np.flatnonzero(scope)
     size = n if idx is None else len(idx)
-    k_none = len(checks)
-    rows, n_fail = [], np.zeros(size, dtype=np.int8)
-    for _, fails in checks:
-        row = (fails(ALL) if idx is None else fails(idx)) if size else np.zeros(0, dtype=bool)
-        rows.append(row)
+    rows = [((fails(ALL) if idx is None else fails(idx)) if size else np.zeros(0, dtype=bool)) for _, fails in checks]
+    return [c for c, _ in checks], rows, idx
+
+
+def _summary(codes, rows, idx, n, scope, n_eligible: int, ids, unit: str, n_examples: int) -> dict:
+    # Eligible candidates pass every check, so they fall out of the counts by themselves (first == len(codes)).
+    size = n if idx is None else len(idx)
+    k_none = len(codes)
+    n_fail = np.zeros(size, dtype=np.int8)
+    for row in rows:
         n_fail += row
     first = np.full(size, k_none, dtype=np.int8)  # the first check failed; k_none: none
     for k in range(k_none - 1, -1, -1):
@@ -153,7 +178,7 @@ def scoped_summary(checks, n: int, scope: np.ndarray | None, eligible: np.ndarra
     counts = np.bincount(first, minlength=k_none + 1)
     single = n_fail == 1
     by_reason, only, examples = {}, {}, {}
-    for k, (code, _) in enumerate(checks):
+    for k, code in enumerate(codes):
         if counts[k]:
             by_reason[code] = int(counts[k])
             hits = _first_true(first == k, n_examples)
@@ -163,4 +188,4 @@ def scoped_summary(checks, n: int, scope: np.ndarray | None, eligible: np.ndarra
             only[code] = alone
     in_scope = n if scope is None else int(scope.sum())
     return {"total": int(sum(by_reason.values())), "by_reason": by_reason, "only": only, "examples": examples,
-            "unit": unit, "scope": {"candidates": in_scope, "eligible": int(len(eligible))}}
+            "unit": unit, "scope": {"candidates": in_scope, "eligible": int(n_eligible)}}

@@ -77,10 +77,9 @@ def recommend(store, request, *, today: _dt.date | None = None, data=None) -> di
     relaxations, n_eligible_total = [], 0
     if req.wants_land:
         checks = list(constraints.plot_checks(data, req))
-        failures = constraints.first_failure(checks, data.n_plots)
-        elig = failures.eligible
-        scope = _scope(data.park_adcode[data.plot_park], req)
-        excluded = constraints.scoped_summary(checks, data.n_plots, scope, elig, data.plot_ids, "plots")
+        park_scope = _scope(data.park_adcode, req)  # per park, then spread to its plots
+        scope = None if park_scope is None else park_scope[data.plot_park]
+        elig, excluded = constraints.screen(checks, data.n_plots, scope, data.plot_ids, "plots")
         n_eligible_total = len(elig)
         if len(elig) < req.top_k:
             relaxations = relax.relaxations(data, req, req.model_dump(exclude_none=True), checks, scope, elig)
