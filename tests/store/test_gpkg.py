@@ -172,3 +172,18 @@ def test_driver_errors_are_store_errors(tmp_path):
         s.count("plots")
     assert not isinstance(exc.value, sqlite3.Error)
     s.close()
+
+
+def test_big_writes_keep_their_pages_and_leave_no_big_wal(empty_store, monkeypatch):
+    """The write connection's page cache is large (a big write's dirty pages are not spilled to the WAL and
+    rewritten), readers map the file, and a commit that leaves a big WAL folds it into the file and empties it."""
+    from findpark.store.gpkg import connection
+
+    monkeypatch.setattr(connection, "WAL_TRUNCATE_BYTES", 1)  # any WAL counts as big here
+    empty_store.write({"parks": [park("G1")], "plots": [plot("G1-001", "G1", 120.1, 30.2)]})
+    with empty_store.transaction() as conn:
+        assert conn.execute("PRAGMA cache_size").fetchone()[0] == -connection.WRITER_CACHE_KIB
+    assert empty_store._reader().execute("PRAGMA mmap_size").fetchone()[0] > 0
+    wal = empty_store._path.with_name(empty_store._path.name + "-wal")
+    assert not wal.exists() or wal.stat().st_size == 0
+    assert empty_store.count("plots") == 1

@@ -40,6 +40,7 @@ def driver_errors(fn):
     return wrapper
 
 
+WRITER_CACHE_KIB = 256 * 1024  # the write connection's page cache (SQLite's default: 2 MB)
 WAL_TRUNCATE_BYTES = 64 << 20  # a commit leaving a WAL this big checkpoints it and truncates it
 MMAP_SIZE = 1 << 31  # bytes of the file mapped (SQLite caps it at its compile-time maximum)
 
@@ -100,6 +101,9 @@ class Connections(SnapshotMixin):
         with translated(), self._write_lock:
             if self._writer is None:
                 self._writer = self._connect()
+                # a big write's dirty pages stay in memory rather than spilling to the WAL and being written
+                # again each time the R*Tree or an index touches them (the page cache grows only as used)
+                self._writer.execute(f"PRAGMA cache_size = -{WRITER_CACHE_KIB}")
             conn = self._writer
             if depth:
                 self._local.tx_depth = depth + 1
