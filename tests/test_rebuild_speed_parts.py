@@ -94,7 +94,7 @@ def test_centroids_from_geopackage_blobs_across_chunks(monkeypatch):
     monkeypatch.setattr(wkb, "CHUNK", 500)  # several passes, one of them partial
     geoms = _random_polygons(1700, seed=7) + _odd()
     blobs = [binary.encode(g) if g is not None else None for g in geoms]
-    lon, lat = wkb.centroids(blobs, gpkg=True)
+    lon, lat = wkb.centroids(blobs, header=binary.header_sizes)
     want_lon, want_lat = _expected(geoms)
     assert _same_bits(lon, want_lon) and _same_bits(lat, want_lat)
 
@@ -102,13 +102,13 @@ def test_centroids_from_geopackage_blobs_across_chunks(monkeypatch):
 def test_centroids_of_nothing():
     lon, lat = wkb.centroids([])
     assert lon.shape == (0,) and lat.shape == (0,)
-    lon, lat = wkb.centroids([None, None], gpkg=True)
+    lon, lat = wkb.centroids([None, None], header=binary.header_sizes)
     assert np.isnan(lon).all() and np.isnan(lat).all()
 
 
 def test_a_broken_blob_is_a_clear_error():
     with pytest.raises(ValueError, match="GeoPackage"):
-        wkb.centroids([b"XX" + bytes(40)], gpkg=True)
+        wkb.centroids([b"XX" + bytes(40)], header=binary.header_sizes)
 
 
 def test_store_columns_give_the_centroids_of_the_geometries(any_store):

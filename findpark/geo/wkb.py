@@ -2,14 +2,14 @@
 
 A store hands out a million plot polygons as WKB; building a shapely geometry for each (~2 µs) and then its
 centroid (~1.7 µs) is most of what a full rebuild of the siting arrays costs at 10^6 plots. Plots are simple
-polygons, so the common case is read with numpy: little-endian ``Polygon`` with one ring, its coordinates cut
-out of the joined buffer in one boolean mask, and the centroid summed the way GEOS sums it (triangles fanned
-from the ring's first point, ``Σ a·(p0+pi+pi+1) / 3 / Σ a``), so the results are GEOS's own to the last bit or
-within an ulp. Anything else (holes, multipolygons, big-endian, degenerate rings, other types) goes to
-shapely, feature by feature.
+polygons, so the common case is read with numpy: little-endian ``Polygon`` with one ring of at most
+``MAX_POINTS`` points, its coordinates read as float64 views of the joined buffer (one per byte alignment), and
+the centroid summed the way GEOS sums it (triangles fanned from the ring's first point, ``Σ a·(p0+pi+pi+1) / 3
+/ Σ a``, added in GEOS's order), so the results are GEOS's own to the last bit. Anything else (holes,
+multipolygons, big-endian, degenerate rings, other types) goes to shapely.
 
-``skip`` is a per-blob prefix to drop first: the GeoPackage header (8 bytes + its envelope, read from the
-flags byte, GPKG 1.4 §2.1.3), or nothing for plain WKB.
+A store whose blobs carry a header before the WKB (the GeoPackage's) passes ``header``: a function of the
+joined bytes, the blobs' starts and lengths that returns each header's length (and raises for a bad blob).
 """
 from __future__ import annotations
 
@@ -17,17 +17,17 @@ import numpy as np
 import shapely
 
 MAX_POINTS = 256  # longer rings go to shapely (the kernel loops over a ring's vertices)
-CHUNK = 100_000  # features per pass: bounds the joined buffer and its mask (~15 MB each for plots)
-_GPKG_ENVELOPE = np.array([0, 32, 48, 48, 64, 0, 0, 0], dtype=np.int64)  # envelope code → bytes
+CHUNK = 100_000  # features per pass: bounds the joined buffer and the index arrays
 
 
-def centroids(blobs, *, gpkg: bool = False) -> tuple[np.ndarray, np.ndarray]:
-    """(lon, lat) of the centroid of each WKB (or GeoPackage, ``gpkg=True``) geometry; NaN for None/empty."""
+def centroids(blobs, *, header=None) -> tuple[np.ndarray, np.ndarray]:
+    """(lon, lat) of the centroid of each WKB geometry (after ``header(buf, starts, lengths)`` bytes of each,
+    when given); NaN for None/empty."""
     n = len(blobs)
     lon, lat = np.full(n, np.nan), np.full(n, np.nan)
     for a in range(0, n, CHUNK):
         part = blobs[a:a + CHUNK]
-        lon[a:a + len(part)], lat[a:a + len(part)] = _chunk(part, gpkg)
+        lon[a:a + len(part)], lat[a:a + len(part)] = _chunk(part, header)
     return lon, lat
 
 
@@ -37,7 +37,7 @@ def _u32(buf: np.ndarray, at: np.ndarray) -> np.ndarray:
     return b[:, 0] | (b[:, 1] << 8) | (b[:, 2] << 16) | (b[:, 3] << 24)
 
 
-def _chunk(blobs, gpkg: bool):
+def _chunk(blobs, header):
     n = len(blobs)
     present = np.fromiter((b is not None for b in blobs), dtype=bool, count=n)
     items = [b for b in blobs if b is not None]
@@ -45,14 +45,8 @@ def _chunk(blobs, gpkg: bool):
     buf = np.frombuffer(b"".join(items), dtype=np.uint8)
     starts = np.zeros(len(items), dtype=np.int64)
     np.cumsum(lengths[:-1], out=starts[1:])
-    skip = np.zeros(len(items), dtype=np.int64)
-    ok = lengths >= 13
-    if gpkg:
-        ok &= lengths >= 8
-        flags = buf[np.minimum(starts + 3, len(buf) - 1)] if len(buf) else np.zeros(0, np.uint8)
-        ok &= (flags & 0b10000) == 0  # not flagged empty
-        skip = 8 + _GPKG_ENVELOPE[(flags >> 1) & 0b111]
-        ok &= lengths >= skip + 13
+    skip = np.zeros(len(items), dtype=np.int64) if header is None else header(buf, starts, lengths)
+    ok = lengths >= skip + 13
     at = np.where(ok, starts + skip, 0)
     if len(buf):
         ok &= buf[at] == 1  # little-endian
@@ -79,13 +73,7 @@ def _chunk(blobs, gpkg: bool):
         ok[grp[~good]] = False
     slow = np.flatnonzero(~ok)
     if len(slow):
-        if gpkg:
-            for i in slow:
-                b = items[i]
-                if len(b) < 8 or b[:2] != b"GP" or (b[3] >> 1) & 0b111 > 4:
-                    raise ValueError(f"not a GeoPackage geometry blob (feature {int(np.flatnonzero(present)[i])} "
-                                     "of the read)")
-        wkb = [items[i][skip[i]:] if gpkg else items[i] for i in slow]
+        wkb = [items[i][skip[i]:] for i in slow]
         geoms = shapely.from_wkb(wkb)
         pts = shapely.centroid(geoms)
         full = ~shapely.is_empty(pts) & ~shapely.is_missing(pts)

@@ -78,6 +78,21 @@ def decode(blob: bytes | None):
 
 
 _WKB_OFFSET = {code: 8 + 8 * n for code, n in _ENVELOPE_DOUBLES.items()}
+_WKB_OFFSETS = np.array([_WKB_OFFSET.get(code, -1) for code in range(8)], dtype=np.int64)  # by envelope code
+
+
+def header_sizes(buf: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """The header length of each blob laid end to end in ``buf`` (bytes, at ``starts``, ``lengths`` long):
+    ``wkb_offset`` for many at once (``findpark.geo.wkb.centroids`` reads the WKB after it). ValueError naming
+    the first blob that is not a GeoPackage geometry."""
+    short = lengths < 8
+    at = np.where(short, 0, starts)
+    magic = (buf[at] == ord("G")) & (buf[np.minimum(at + 1, len(buf) - 1)] == ord("P")) if len(buf) else at > 0
+    sizes = _WKB_OFFSETS[(buf[np.minimum(at + 3, len(buf) - 1)] >> 1) & 0b111] if len(buf) else at
+    bad = short | ~magic | (sizes < 0) | (sizes > lengths)
+    if bad.any():
+        raise ValueError(f"not a GeoPackage geometry blob (feature {int(np.flatnonzero(bad)[0])} of the read)")
+    return sizes
 
 
 def decode_many(blobs) -> list:

@@ -202,7 +202,7 @@ class Layers(FrameMixin):
         out: dict = {}
         columns = list(zip(*rows)) if rows else [()] * len(cols)
         if geometry == "centroid":
-            out["centroid"] = wkb.centroids(columns.pop(0), gpkg=True)
+            out["centroid"] = wkb.centroids(columns.pop(0), header=binary.header_sizes)
         elif geometry:
             out["geometry"] = binary.decode_many(columns.pop(0))
         for f, col in zip(fields, columns):
