@@ -40,6 +40,7 @@ def driver_errors(fn):
     return wrapper
 
 
+BUSY_TIMEOUT_MS = 10_000  # how long a connection waits for the write lock
 WRITER_CACHE_KIB = 256 * 1024  # the write connection's page cache (SQLite's default: 2 MB)
 WAL_TRUNCATE_BYTES = 64 << 20  # a commit leaving a WAL this big checkpoints it and truncates it
 MMAP_SIZE = 1 << 31  # bytes of the file mapped (SQLite caps it at its compile-time maximum)
@@ -58,9 +59,10 @@ class Connections(SnapshotMixin):
     def _connect(self) -> sqlite3.Connection:
         self._path.parent.mkdir(parents=True, exist_ok=True)
         with translated():
-            conn = sqlite3.connect(self._path, timeout=10, isolation_level=None, check_same_thread=False)
+            conn = sqlite3.connect(self._path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
+                                   check_same_thread=False)
             try:
-                conn.execute("PRAGMA busy_timeout = 10000")
+                conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
                 conn.execute("PRAGMA journal_mode = WAL")
                 conn.execute("PRAGMA synchronous = NORMAL")
                 # reads through a memory map of the file, not read() calls into a 2 MB page cache: a whole-
@@ -144,7 +146,7 @@ class Connections(SnapshotMixin):
         except sqlite3.Error:
             pass
         finally:
-            conn.execute("PRAGMA busy_timeout = 10000")
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
 
     # -- snapshots (SnapshotMixin.snapshot; the depth is kept by the mixin) ------------------------------------
     def _begin_snapshot(self) -> None:
