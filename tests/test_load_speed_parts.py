@@ -5,7 +5,10 @@
 - ``measure.area_m2`` (ring by ring) gives pyproj's ``geometry_area_perimeter`` to the last bit, holes and
   multipolygons included;
 - ``binary.encode_many`` gives ``[binary.encode(g) for g in geoms]`` byte for byte;
-- ``validate.check_position`` still names non-finite, swapped and out-of-China coordinates.
+- ``validate.check_position`` still names non-finite, swapped and out-of-China coordinates, and
+  ``check_geometry``'s quick bounding-box test (valid geometries only) gives the same answers;
+- ``readers._plain`` (coordinates checked in C) never passes what ``check_coordinates``' walk refuses;
+- ``validate._fast`` (the usual values of each field) gives ``coerce``'s value, or leaves it to ``coerce``.
 """
 from __future__ import annotations
 
@@ -18,8 +21,10 @@ import shapely
 from shapely.geometry import mapping, shape
 
 from findpark.geo.measure import GEOD, area_m2
+from findpark.ingest import readers, validate
 from findpark.ingest.readers import _build
 from findpark.ingest.validate import check_position
+from findpark.store.schema import LAYERS
 from findpark.store.gpkg import binary
 
 
@@ -91,3 +96,82 @@ def test_check_position_reasons():
     assert check_position(shapely.Point(np.nan, 30)) == "non-finite coordinates"
     assert check_position(shapely.LineString([(120, 30), (np.inf, 30)])) == "non-finite coordinates"
     assert check_position(shapely.Polygon()) == "empty geometry"
+
+
+def _walk(gj):
+    """``check_coordinates`` without its quick path."""
+    saved = readers._FLAT
+    readers._FLAT = {}
+    try:
+        return readers.check_coordinates(gj)
+    finally:
+        readers._FLAT = saved
+
+
+RING = [[120.0, 30.0], [120.01, 30], [120.01, 30.01], [120, 30.0]]
+
+
+@pytest.mark.parametrize("gj", [
+    {"type": "Polygon", "coordinates": [RING]},
+    {"type": "Polygon", "coordinates": [RING, RING]},
+    {"type": "MultiPolygon", "coordinates": [[RING], [RING, RING]]},
+    {"type": "LineString", "coordinates": RING},
+    {"type": "MultiLineString", "coordinates": [RING, RING]},
+    {"type": "Polygon", "coordinates": []},
+    {"type": "Polygon", "coordinates": [[]]},
+    {"type": "Polygon", "coordinates": [[[120, True], [120.01, 30], [120.01, 30.01], [120, 30]]]},
+    {"type": "Polygon", "coordinates": [[[120, "30"], [120.01, 30], [120.01, 30.01], [120, 30]]]},
+    {"type": "Polygon", "coordinates": [[[120, None], [120.01, 30], [120.01, 30.01], [120, 30]]]},
+    {"type": "Polygon", "coordinates": [[[120, 30, 5], [120.01, 30, 5], [120.01, 30.01, 5], [120, 30, 5]]]},
+    {"type": "Polygon", "coordinates": [[[120], [120.01, 30], [120.01, 30.01], [120, 30]]]},
+    {"type": "Polygon", "coordinates": [[[120, 30, 1, 2]]]},
+    {"type": "Polygon", "coordinates": [[120, 30]]},
+    {"type": "Polygon", "coordinates": [RING[0]]},
+    {"type": "Polygon", "coordinates": [[[120, math.inf], [120.01, 30], [120.01, 30.01], [120, 30]]]},
+    {"type": "Polygon", "coordinates": [[[120, math.nan], [120.01, 30], [120.01, 30.01], [120, 30]]]},
+    {"type": "Polygon", "coordinates": [[[1e308, 1e308], [1e308, 30], [120.01, 30.01], [120, 30]]]},
+    {"type": "Polygon", "coordinates": [[[10 ** 400, 30], [120.01, 30], [120.01, 30.01], [120, 30]]]},
+    {"type": "Polygon", "coordinates": [[{"lon": 120}, [120.01, 30]]]},
+    {"type": "Polygon", "coordinates": {"ring": RING}},
+    {"type": "MultiPolygon", "coordinates": [RING]},
+])
+def test_plain_coordinates_agree_with_the_walk(gj):
+    assert readers.check_coordinates(gj) == _walk(gj)
+
+
+@pytest.mark.filterwarnings("ignore:invalid value encountered")
+def test_the_quick_position_test_agrees_with_check_position():
+    layer = LAYERS["parks"]  # polygons and multipolygons
+    cases = _polygons(200) + [shapely.box(30, 120, 30.01, 120.01), shapely.box(10, 10, 11, 11),
+                              shapely.box(135, 30, 136, 31), shapely.box(120, 53.9, 120.1, 54.1),
+                              shapely.Polygon([(120, 30), (121, np.inf), (121, 31), (120, 31), (120, 30)]),
+                              shapely.Polygon([(120, 30), (121, 30), (121, 31), (120, np.nan), (120, 30)]),
+                              shapely.Polygon([(120, 30), (121, 31), (121, 30), (120, 31), (120, 30)])]
+    for g in cases:
+        _, problem, _ = validate.check_geometry(g, layer)
+        pos = check_position(g)
+        assert problem == pos or (pos is None and problem.startswith("invalid polygon")), (g.wkt, problem, pos)
+
+
+_VALUES = [None, 0, 1, -1, 7, 2.5, -0.5, 1e300, 10 ** 30, 10 ** 400, math.inf, -math.inf, math.nan, True, False,
+           "", " ", "abc", " abc ", "x" * 301, "x" * 2001, "2026-01-01", "2026-02-30", "2026-13", "2026",
+           "26-01-01", "M1", "available", "reserved", "报告表", "report_form", "G331018-001", "bad id!", [],
+           ["a", "b"], ["a", 1], ("a",), {"a": 1}, 3 + 0j]
+
+
+@pytest.mark.parametrize("layer", sorted(LAYERS))
+def test_fast_coercion_is_coerce_or_leaves_it_to_coerce(layer):
+    for f in LAYERS[layer].fields:
+        fast = validate._fast(f)
+        for v in _VALUES + list(f.enum or ()):
+            got = fast(v)
+            if got is validate._SLOW:
+                continue
+            want = validate.coerce(f, v)  # the fast path took it: coerce must take it too, to the same value
+            assert got == want and type(got) is type(want), (layer, f.name, v, got, want)
+
+
+def test_a_huge_integer_is_a_clear_problem_not_a_crash():
+    f = LAYERS["plots"].by_name["power_kva"]
+    with pytest.raises(ValueError, match="at most 1.8e308"):
+        validate.coerce(f, 10 ** 400)

@@ -27,17 +27,26 @@ def area_m2(geom) -> float:
     return abs(area)
 
 
-def _ring_area(ring) -> float:
-    xy = shapely.get_coordinates(ring)
-    return GEOD.polygon_area_perimeter(xy[:, 0], xy[:, 1])[0] if len(xy) else 0.0
+def _xy_area(xy) -> float:
+    """Signed geodesic area of one ring's (n, 2) coordinates: pyproj's ``polygon_area_perimeter`` on one
+    contiguous copy of both columns (its public form copies each column again, per ring)."""
+    if not len(xy):
+        return 0.0
+    lon, lat = xy.T.copy()
+    return _AREA(lon, lat, radians=False)[0]
+
+
+_AREA = getattr(GEOD, "_polygon_area_perimeter", None) or (lambda x, y, radians: GEOD.polygon_area_perimeter(x, y))
 
 
 def _polygon_area(poly) -> float:
     if poly.is_empty:
         return 0.0
-    total = _ring_area(poly.exterior)
+    if not shapely.get_num_interior_rings(poly):
+        return _xy_area(shapely.get_coordinates(poly))  # the exterior is all of it
+    total = _xy_area(shapely.get_coordinates(poly.exterior))
     for hole in poly.interiors:
-        total += _ring_area(hole)
+        total += _xy_area(shapely.get_coordinates(hole))
     return total
 
 

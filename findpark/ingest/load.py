@@ -5,17 +5,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-import shapely
-from pyproj import CRS, Transformer
-from pyproj.exceptions import CRSError
 
-from ..geo.datum import geometry_to_wgs84, normalise_datum
 from ..store.errors import LoadError
-from ..store.schema import LAYERS
+from . import pipe
 from .readers import read_all
-from .validate import validate_feature
-
-LAYER_ORDER = ("parks", "plots", "amenities")
+from .records import LAYER_ORDER, _plan, read_records, resolve_crs  # noqa: F401  (resolve_crs: services)
 
 
 @dataclass
@@ -24,112 +18,22 @@ class LoadReport:
     notes: list = field(default_factory=list)
 
 
-def resolve_crs(name: str | None):
-    """CRS/datum name → ('datum', 'wgs84'|'gcj02'|'bd09') or ('proj', Transformer to WGS84). Raises ValueError."""
-    if name is None or str(name).strip() == "":
-        raise ValueError("no CRS declared. RFC 7946 files carry none and Chinese sources are often GCJ-02, so "
-                         "findpark does not guess: add \"datum\": \"wgs84\"|\"gcj02\"|\"bd09\" to the "
-                         "FeatureCollection or pass --crs (e.g. --crs EPSG:4326, --crs gcj02)")
-    datum = normalise_datum(name)
-    if datum:
-        return "datum", datum
-    try:
-        crs = CRS.from_user_input(name)
-    except CRSError:
-        raise ValueError(f"unknown CRS {name!r}: use EPSG:4326, EPSG:4490, a projected EPSG code, "
-                         "gcj02 or bd09") from None
-    if crs.is_geographic and crs.to_epsg() in (4326, 4490):
-        return "datum", "wgs84"
-    if crs.is_geographic and crs.ellipsoid and crs.ellipsoid.name in ("WGS 84", "GRS 1980", "CGCS2000"):
-        return "datum", "wgs84"
-    if crs.is_projected:
-        return "proj", Transformer.from_crs(crs, "EPSG:4326", always_xy=True)
-    raise ValueError(f"unsupported CRS {name!r} ({crs.name})")
-
-
-def _to_wgs84(geom, how):
-    if geom is None:
-        return None
-    kind, arg = how
-    if kind == "datum":
-        return geometry_to_wgs84(geom, arg)
-    return shapely.transform(geom, lambda c: np.column_stack(arg.transform(c[:, 0], c[:, 1])))
-
-
-def _layer_for(raw, forced: str | None) -> str | None:
-    for candidate in (forced, raw.layer_hint, raw.path.stem.split(".")[0].lower()):
-        if candidate in LAYERS:
-            return candidate
-    return None
-
-
 MAX_PLOT_PARK_KM = 5.0  # a plot farther than this from its park's boundary is refused
 
 
-def _park_geometries(store, batch_parks: list[dict], replacing: bool) -> dict:
-    geoms = {} if replacing else {r["id"]: r["geometry"] for r in store.read("parks")}
-    geoms.update({r["id"]: r["geometry"] for r in batch_parks})
-    return geoms
-
-
-def _km_from(geom, park) -> float | None:
-    """Roughly how far (km) ``geom`` lies outside ``park`` (0 when it touches it); None without a boundary."""
+def _km_from(geom, park, km_per_degree=None) -> float | None:
+    """Roughly how far (km) ``geom`` lies outside ``park`` (0 when it touches it); None without a boundary.
+    ``km_per_degree``: the park's ``_km_per_degree``, when the caller keeps it (it is the same for every plot)."""
     if geom is None or park is None or park.is_empty:
         return None
     d = geom.distance(park)
     if d == 0:
         return 0.0
-    lat = park.centroid.y
-    return d * 111.32 * max(np.cos(np.radians(lat)), 0.5)
+    return d * (km_per_degree if km_per_degree is not None else _km_per_degree(park))
 
 
-def _plan(raws, crs: str | None, layer: str | None, problems: list, notes: list) -> list[tuple]:
-    """(layer, how to reach WGS84, raw) per readable input, parks first, then plots, then amenities."""
-    plan = []
-    for raw in raws:
-        problems += raw.problems
-        notes += raw.notes
-        name = _layer_for(raw, layer)
-        if name is None:
-            problems.append(f"{raw.path.name}: cannot tell which layer it holds; name the file parks/plots/"
-                            "amenities.geojson, add \"layer\" to the FeatureCollection or pass --layer")
-            continue
-        try:
-            how = resolve_crs(crs or raw.declared_crs)
-        except ValueError as exc:
-            problems.append(f"{raw.path.name}: {exc}")
-            continue
-        if how == ("datum", "gcj02") or how == ("datum", "bd09"):
-            notes.append(f"{raw.path.name}: converted from {how[1].upper()} to WGS84")
-        plan.append((name, how, raw))
-    return sorted(plan, key=lambda item: LAYER_ORDER.index(item[0]))
-
-
-def _records(plan, problems: list, notes: list):
-    """(layer, validated record) for every feature of the plan, converted to WGS84, ids unique per layer; the
-    problems and notes met are appended as it goes (a lazy reader's too)."""
-    seen: dict[tuple, str] = {}
-    for name, how, raw in plan:
-        before = len(raw.problems)
-        for feat in raw.features:
-            try:
-                geom = _to_wgs84(feat["geometry"], how)
-            except Exception as exc:  # pyproj/shapely failures on garbage coordinates
-                problems.append(f"{feat['label']}: cannot convert coordinates ({exc})")
-                continue
-            rec, fprobs, fnotes = validate_feature(name, geom, feat["properties"], raw.from_text)
-            problems += [f"{feat['label']}: {m}" for m in fprobs]
-            notes += [f"{feat['label']}: {m}" for m in fnotes]
-            if rec is None:
-                continue
-            key = (name, rec["id"])
-            if key in seen:
-                problems.append(f"{feat['label']}: duplicate id {rec['id']!r} (also {seen[key]})")
-                continue
-            seen[key] = feat["label"]
-            yield name, rec
-        if not isinstance(raw.features, list):  # streamed: what the reader met while reading
-            problems += raw.problems[before:]
+def _km_per_degree(park) -> float:
+    return 111.32 * max(np.cos(np.radians(park.centroid.y)), 0.5)
 
 
 class _ParkCheck:
@@ -140,6 +44,7 @@ class _ParkCheck:
         self.stored = set() if replacing_parks else store.ids("parks")
         self.batch: dict = {}  # park id → geometry, of this load
         self.geoms = None
+        self.scale: dict = {}  # park id → km per degree near it
 
     def problem(self, rec) -> str | None:
         if rec["park_id"] not in self.batch and rec["park_id"] not in self.stored:
@@ -147,7 +52,11 @@ class _ParkCheck:
         if self.geoms is None:
             self.geoms = {} if self.replacing else {r["id"]: r["geometry"] for r in self.store.read("parks")}
             self.geoms.update(self.batch)
-        km = _km_from(rec["geometry"], self.geoms.get(rec["park_id"]))
+        park = self.geoms.get(rec["park_id"])
+        scale = self.scale.get(rec["park_id"])
+        if scale is None and park is not None and not park.is_empty:
+            scale = self.scale[rec["park_id"]] = _km_per_degree(park)
+        km = _km_from(rec["geometry"], park, scale)
         if km is not None and km > MAX_PLOT_PARK_KM:
             return (f"plot {rec['id']}: lies {km:.1f} km from the boundary of its park {rec['park_id']} "
                     f"(at most {MAX_PLOT_PARK_KM:g} km): a wrong park_id, or coordinates in another datum")
@@ -172,7 +81,7 @@ def prepare(store, paths, *, crs: str | None = None, layer: str | None = None, r
     plan = _plan([raw for p in paths for raw in read_all(p)], crs, layer, problems, notes)
     layers = {name for name, _, _ in plan}
     batches: dict[str, list[dict]] = {}
-    for name, rec in _records(plan, problems, notes):
+    for name, rec in read_records(plan, problems, notes):
         batches.setdefault(name, []).append(rec)
     check = _ParkCheck(store, replace and "parks" in layers)
     check.batch = {r["id"]: r["geometry"] for r in batches.get("parks", [])}
@@ -198,8 +107,15 @@ def load_files(store, paths, *, crs: str | None = None, layer: str | None = None
         store.init()
     problems: list[str] = []
     notes: list[str] = []
-    plan = _plan([raw for p in paths for raw in read_all(p, lazy=True)], crs, layer, problems, notes)
-    layers = {name for name, _, _ in plan}
+    source = pipe.source(paths, crs, layer, problems, notes)
+    try:
+        return _write(store, source, paths, replace, problems, notes)
+    finally:
+        source.close()
+
+
+def _write(store, source, paths, replace: bool, problems: list, notes: list) -> LoadReport:
+    layers = source.layers
     counts: dict[str, int] = {}
     pending: dict[str, list[dict]] = {}
     started: set[str] = set()
@@ -224,7 +140,7 @@ def load_files(store, paths, *, crs: str | None = None, layer: str | None = None
     with store.atomic():
         check = _ParkCheck(store, replace and "parks" in layers)
         size = 0
-        for name, rec in _records(plan, problems, notes):
+        for name, rec in source.records():
             if name == "parks":
                 check.batch[rec["id"]] = rec["geometry"]
             elif name == "plots":

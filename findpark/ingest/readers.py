@@ -15,6 +15,7 @@ GeoJSON is streamed feature by feature (ijson), so a large file is never held as
 from __future__ import annotations
 
 import math
+from itertools import chain
 from pathlib import Path
 
 import numpy as np
@@ -50,6 +51,8 @@ def check_coordinates(geom: dict) -> tuple[str | None, bool]:
     kind = geom.get("type")
     if kind not in MAX_DEPTH:
         return f"geometry type {kind!r} is not a Point, LineString or Polygon (or Multi…)", False
+    if kind in _FLAT and _plain(geom.get("coordinates"), _FLAT[kind]):
+        return None, False
     want = MAX_DEPTH[kind]
     stack = [(geom.get("coordinates"), 1)]
     has_z = False
@@ -63,15 +66,52 @@ def check_coordinates(geom: dict) -> tuple[str | None, bool]:
             for v in node:
                 if isinstance(v, bool) or not isinstance(v, (int, float)):
                     return f"coordinate {v!r} is not a number", False
-                if not math.isfinite(v):
-                    return f"coordinate {v!r} is not finite", False
+                try:
+                    finite = math.isfinite(v)
+                except OverflowError:  # an integer beyond any float
+                    finite = False
+                if not finite:
+                    return f"coordinate {str(v)[:40]} is not finite", False
             has_z = has_z or len(node) == 3
         else:
             stack.extend((child, depth + 1) for child in node)
     return None, has_z
 
 
+_FLAT = {"Polygon": 1, "MultiPolygon": 2, "LineString": 0, "MultiLineString": 1}  # list levels above a list of positions
+_LIST, _NUMBERS = {list}, {float, int}
+
+
+def _plain(coords, levels: int) -> bool:
+    """True when ``coords`` is ``levels`` levels of lists over lists of 2-D positions of finite numbers (ints and
+    floats, no booleans: ``type`` tells them apart), checked in C (``set``/``map`` over each level). False only
+    means "not sure": ``check_coordinates`` then walks it and says what is wrong."""
+    if type(coords) is not list:
+        return False
+    nodes = coords
+    for _ in range(levels):
+        if not set(map(type, nodes)) <= _LIST:
+            return False
+        nodes = list(chain.from_iterable(nodes))
+    if not set(map(type, nodes)) <= _LIST:
+        return False
+    try:
+        if not set(map(len, nodes)) <= {2}:
+            return False
+    except TypeError:
+        return False
+    values = list(chain.from_iterable(nodes))
+    if not set(map(type, values)) <= _NUMBERS:
+        return False
+    try:
+        return math.isfinite(sum(values))  # any inf or nan makes the sum one (a huge overflow only costs a walk)
+    except OverflowError:
+        return False
+
+
 def _polygon(rings: list):
+    if len(rings) == 1:
+        return shapely.polygons(np.asarray(rings[0], dtype=float))
     shell, *holes = [shapely.linearrings(np.asarray(r, dtype=float)) for r in rings]
     return shapely.polygons(shell, holes or None)
 

@@ -43,6 +43,12 @@ def check_position(geom) -> str | None:
             "expected lon 73-135.5, lat 3-54 in WGS84 degrees")
 
 
+def _in_china(geom) -> bool:
+    """The bounding box inside China (a quick yes for valid geometries: GEOS's bounds skip NaN coordinates)."""
+    x0, y0, x1, y1 = shapely.bounds(geom).tolist()
+    return x0 >= CHINA_LON[0] and x1 <= CHINA_LON[1] and y0 >= CHINA_LAT[0] and y1 <= CHINA_LAT[1]
+
+
 def check_geometry(geom, layer: Layer):
     """Return (geometry, problem, note). Repairs invalid polygons only when the area changes < 1%."""
     if geom is None:
@@ -54,10 +60,11 @@ def check_geometry(geom, layer: Layer):
         return None, f"geometry is {geom.geom_type}; {layer.name} need {' or '.join(allowed)}", None
     if geom.is_empty:
         return None, "empty geometry", None
-    pos = check_position(geom)
+    valid = geom.is_valid  # GEOS finds non-finite coordinates invalid, so a valid geometry's bounds tell it all
+    pos = None if valid and _in_china(geom) else check_position(geom)
     if pos:
         return None, pos, None
-    if geom.geom_type == "Point" or geom.is_valid:
+    if valid or geom.geom_type == "Point":
         return geom, None, None
     reason = shapely.is_valid_reason(geom)
     fixed = shapely.make_valid(geom)  # never buffer(0): it silently drops lobes of a bow-tie
@@ -108,7 +115,11 @@ def coerce(f, value, from_text: bool = False):
     elif f.type in ("real", "integer"):
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise ValueError(f"expected a number, got {value!r}")
-        if not math.isfinite(value):
+        try:
+            finite = math.isfinite(value)
+        except OverflowError:  # an integer beyond any float
+            raise ValueError(f"expected a number of at most 1.8e308, got one of {len(str(value))} digits") from None
+        if not finite:
             raise ValueError(f"expected a finite number, got {value!r}")
         value = float(value) if f.type == "real" else int(value)
     elif f.type == "bool":
@@ -132,11 +143,8 @@ def coerce(f, value, from_text: bool = False):
             value = value.date().isoformat() if isinstance(value, _dt.datetime) else value.isoformat()
         if not isinstance(value, str) or not _DATE_RE.match(value):
             raise ValueError(f"expected an ISO date (YYYY, YYYY-MM or YYYY-MM-DD), got {value!r}")
-        parts = [int(p) for p in value.split("-")] + [1, 1]
-        try:
-            _dt.date(parts[0], parts[1], parts[2])
-        except ValueError:
-            raise ValueError(f"not a real date: {value!r}") from None
+        if not _real_date(value):
+            raise ValueError(f"not a real date: {value!r}")
     if f.enum is not None and value not in f.enum:
         raise ValueError(f"{value!r} is not one of {', '.join(f.enum)}")
     if f.min is not None and value < f.min:
@@ -148,9 +156,76 @@ def coerce(f, value, from_text: bool = False):
     return value
 
 
+_SLOW = object()  # a fast coercer's "not sure: ask coerce"
+_BIG = 1 << 62
+
+
+def _fast(f):
+    """``coerce(f, value)`` for the usual values (the right type, in range), without the checks that cannot
+    fail for them; returns ``_SLOW`` for anything else, so ``coerce`` decides and words the reason."""
+    enum, lo, hi = f.enum, f.min, f.max
+    pat = _compiled(f.pattern).match if f.pattern else None
+    ranged = lo is not None or hi is not None
+
+    def in_range(x) -> bool:
+        return (lo is None or x >= lo) and (hi is None or x <= hi)
+
+    if f.type == "text" and not ranged:
+        limit = MAX_TEXT.get(f.name, 300)
+
+        def fast(v):
+            if type(v) is str:
+                s = v.strip()
+                if 0 < len(s) <= limit and (enum is None or s in enum) and (pat is None or pat(s)):
+                    return s
+            return _SLOW
+    elif f.type == "real" and enum is None and pat is None:
+        def fast(v):
+            t = type(v)
+            if t is float or (t is int and -_BIG < v < _BIG):
+                x = float(v)
+                if x - x == 0 and in_range(x):  # finite (inf - inf and nan - nan are nan)
+                    return x
+            return _SLOW
+    elif f.type == "integer" and enum is None and pat is None:
+        def fast(v):
+            return v if type(v) is int and in_range(v) else _SLOW
+    elif f.type == "date" and enum is None and pat is None and not ranged:
+        def fast(v):
+            return v if type(v) is str and _real_date(v) else _SLOW
+    elif f.type == "list" and enum is None and pat is None and not ranged:
+        def fast(v):
+            return list(v) if type(v) is list and set(map(type, v)) <= {str} else _SLOW
+    else:
+        def fast(v):
+            return _SLOW
+    return fast
+
+
+@functools.lru_cache(maxsize=4096)
+def _real_date(value: str) -> bool:
+    """An ISO date (YYYY, YYYY-MM or YYYY-MM-DD) of the calendar; dates repeat, so each is checked once."""
+    if not _DATE_RE.match(value):
+        return False
+    parts = [int(p) for p in value.split("-")] + [1, 1]
+    try:
+        _dt.date(parts[0], parts[1], parts[2])
+    except ValueError:
+        return False
+    return True
+
+
+@functools.lru_cache(maxsize=None)
+def _contract(layer_name: str):
+    """A layer's input fields, each with its fast coercer, and the names it knows."""
+    layer = LAYERS[layer_name]
+    fields = [(f, f.name, f.type == "list", _fast(f)) for f in layer.fields if not f.computed]
+    return layer, fields, frozenset(layer.by_name)
+
+
 def validate_feature(layer_name: str, geom, props: dict, from_text: bool = False):
     """One feature (geometry already in WGS84) → (record | None, problems, notes)."""
-    layer = LAYERS[layer_name]
+    layer, fields, known = _contract(layer_name)
     problems, notes = [], []
     geom, gproblem, gnote = check_geometry(geom, layer)
     if gproblem:
@@ -158,26 +233,32 @@ def validate_feature(layer_name: str, geom, props: dict, from_text: bool = False
     if gnote:
         notes.append(gnote)
     rec = {"geometry": geom}
-    for f in layer.fields:
-        if f.computed:
-            continue
-        value = props.get(f.name)
+    get = props.get
+    for f, name, is_list, fast in fields:
+        value = get(name)
         if value is None:
             if f.required:
-                problems.append(f"missing required field '{f.name}'")
-            rec[f.name] = [] if f.type == "list" else None
+                problems.append(f"missing required field '{name}'")
+            rec[name] = [] if is_list else None
             continue
+        if not from_text:
+            value = fast(value)
+            if value is not _SLOW:
+                rec[name] = value
+                continue
+            value = props[name]
         try:
-            rec[f.name] = coerce(f, value, from_text)
+            rec[name] = coerce(f, value, from_text)
         except ValueError as exc:
-            problems.append(f"field '{f.name}' {exc}")
-    ignored = sorted(str(k)[:40] for k in set(props) - set(layer.by_name))
+            problems.append(f"field '{name}' {exc}")
+    ignored = props.keys() - known
     if ignored:
+        ignored = sorted(str(k)[:40] for k in ignored)
         shown = ", ".join(ignored[:20]) + (f" … ({len(ignored)} in all)" if len(ignored) > 20 else "")
         notes.append(f"ignored fields not in the {layer_name} contract: {shown}")
     if layer_name == "plots" and rec.get("far_min") is not None and rec.get("far_max") is not None \
             and rec["far_min"] > rec["far_max"]:
         problems.append(f"far_min {rec['far_min']} is above far_max {rec['far_max']}")
-    if not problems and "area_mu" in layer.by_name and geom is not None:
+    if not problems and "area_mu" in known and geom is not None:
         rec["area_mu"] = round(area_mu(geom), 3)
     return (None if problems else rec), problems, notes
