@@ -77,6 +77,53 @@ def _round(x: float, nd: int) -> float:
     return r + 0.0 if r else 0.0  # no -0.0
 
 
+def decimals(key: str | None, parent: str | None) -> int:
+    """The places a float under ``key`` (in a dict under ``parent``) is rounded to for the API."""
+    if key in SCORE_KEYS or parent in SCORE_MAPS:
+        return SCORE_DECIMALS
+    if key in COORD_KEYS or parent in COORD_KEYS:
+        return COORD_DECIMALS
+    return OTHER_DECIMALS
+
+
+def json_ready_flat(d: dict, key: str | None = None, skip: str | None = None) -> dict:
+    """``json_ready(d, key)`` for a dict of plain values (a record's properties) without the recursive walk,
+    leaving out the item ``skip``: floats rounded by ``decimals(their key, key)`` (each distinct value once:
+    a page's figures repeat), lists of text copied, anything else through ``json_ready``."""
+    places = _PLACES.get(key)
+    if places is None:
+        places = _PLACES.setdefault(key, {})
+    out = {}
+    for k, v in d.items():
+        if k == skip:
+            continue
+        t = type(v)
+        if t is str or t is int or t is bool or v is None:
+            out[k] = v
+        elif t is float:
+            nd = places.get(k)
+            if nd is None:
+                nd = places[k] = decimals(k, key)
+            memo = _ROUNDED[nd]
+            r = memo.get(v)
+            if r is None:
+                r = _round(v, nd)
+                if len(memo) < _MEMO_MAX:
+                    memo[v] = r
+            out[k] = r
+        elif t is list and set(map(type, v)) <= _TEXT:
+            out[k] = list(v)
+        else:
+            out[k] = json_ready(v, k if isinstance(k, str) else None, key)
+    return out
+
+
+_PLACES: dict = {}  # parent key → {key: decimals}, filled as keys are met (a few dozen field names)
+_ROUNDED: dict = {nd: {} for nd in (SCORE_DECIMALS, COORD_DECIMALS, OTHER_DECIMALS)}  # value → rounded
+_MEMO_MAX = 100_000  # values per precision kept (-0.0 and 0.0 share a key and both round to 0.0)
+_TEXT = {str}
+
+
 def json_ready(obj, key: str | None = None, parent: str | None = None):
     """``obj`` with every float rounded for the API: scores to ``SCORE_DECIMALS``, coordinates to
     ``COORD_DECIMALS``, the rest to ``OTHER_DECIMALS``; ints, text and structure unchanged."""
@@ -84,11 +131,7 @@ def json_ready(obj, key: str | None = None, parent: str | None = None):
     if t is str or t is int or t is bool or obj is None or t is Rounded:  # the common leaves first: fast
         return obj
     if isinstance(obj, float):
-        if key in SCORE_KEYS or parent in SCORE_MAPS:
-            return _round(obj, SCORE_DECIMALS)
-        if key in COORD_KEYS or parent in COORD_KEYS:
-            return _round(obj, COORD_DECIMALS)
-        return _round(obj, OTHER_DECIMALS)
+        return _round(obj, decimals(key, parent))
     if isinstance(obj, dict):
         if key in ECHO_KEYS:  # the request as the client sent it (normalised): echoed, never re-rounded
             return obj

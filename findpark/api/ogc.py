@@ -19,7 +19,7 @@ from ..numbers import json_ready
 from ..store.cache import cached
 from ..store.schema import LAYERS
 from . import models as m
-from .serialize import record_feature, record_features
+from .serialize import features_json, record_feature
 
 bp = Blueprint("ogc", __name__, url_prefix="/ogc")
 register(bp)
@@ -115,7 +115,7 @@ def _page(store, cid: str, bbox, limit: int, offset: int) -> tuple[str, int, int
         page, total = store.read_window(cid, bbox, limit=limit, offset=offset)
     else:
         total, page = store.count(cid), store.read(cid, limit=limit, offset=offset)
-    return json.dumps(json_ready(record_features(page)), ensure_ascii=False), total, len(page)
+    return features_json(page), total, len(page)
 
 
 @bp.get("/collections/<cid>/items/<fid>")

@@ -26,11 +26,15 @@ def rfc7946_geometry(geom, decimals: int = DECIMALS) -> dict | None:
     return json.loads(json.dumps(out, allow_nan=False))
 
 
-def rfc7946_geometries(geoms, decimals: int = DECIMALS) -> list[dict | None]:
+def rfc7946_geometries(geoms, decimals: int = DECIMALS, arrays: bool = False) -> list[dict | None]:
     """``rfc7946_geometry`` of many geometries at once, with the coordinates already rounded as the API's
     ``json_ready`` rounds them (and marked :class:`Rounded` so it does not walk them again): orientation,
     precision and coordinate extraction are single vectorised calls; Python only nests the lists. Points,
-    Polygons and MultiPolygons take this path, anything else the one-by-one one."""
+    Polygons and MultiPolygons take this path, anything else the one-by-one one.
+
+    ``arrays``: each position list (a ring, a point) is a float64 numpy array instead, for an encoder that
+    writes arrays itself (orjson); the same numbers, without a Python float per coordinate. ``set_precision``
+    has put them on the 10^-decimals grid, where rounding to ``decimals`` places changes nothing."""
     arr = np.empty(len(geoms), dtype=object)
     arr[:] = list(geoms)
     out: list = [None] * len(arr)
@@ -42,6 +46,8 @@ def rfc7946_geometries(geoms, decimals: int = DECIMALS) -> list[dict | None]:
     nd = min(decimals, COORD_DECIMALS)
 
     def values(xy):
+        if arrays and nd == decimals:
+            return list(xy + 0.0)  # rows of one C-ordered array; + 0.0: no -0.0, as _round
         flat = [_round(v, nd) for v in xy.ravel().tolist()]
         it = iter(flat)
         return [Rounded(p) for p in zip(it, it)]
@@ -56,9 +62,13 @@ def rfc7946_geometries(geoms, decimals: int = DECIMALS) -> list[dict | None]:
         parts, part_geom = shapely.get_parts(g[polys], return_index=True)
         rings, ring_part = shapely.get_rings(parts, return_index=True)
         xy, coord_ring = shapely.get_coordinates(rings, return_index=True)
-        pairs = values(xy)
+        pairs = None if arrays and nd == decimals else values(xy)
         ends = np.cumsum(np.bincount(coord_ring, minlength=len(rings))).tolist()
-        ring_lists = [Rounded(pairs[a:b]) for a, b in zip([0, *ends[:-1]], ends)]
+        if arrays and nd == decimals:
+            flat = xy + 0.0
+            ring_lists = [flat[a:b] for a, b in zip([0, *ends[:-1]], ends)]
+        else:
+            ring_lists = [Rounded(pairs[a:b]) for a, b in zip([0, *ends[:-1]], ends)]
         part_rings: list = [Rounded() for _ in range(len(parts))]
         for r, p in zip(ring_lists, ring_part.tolist()):
             part_rings[p].append(r)

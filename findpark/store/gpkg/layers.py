@@ -152,10 +152,16 @@ class Layers(FrameMixin):
 
     @staticmethod
     def _records(lay: Layer, rows) -> list[dict]:
+        """Rows (geometry blob, then the layer's fields in order) → records: ``decode_value`` of each field,
+        applied only to the fields it changes (lists and booleans); the rest are taken as stored."""
         geoms = binary.decode_many([r[0] for r in rows])
+        names = lay.names
+        odd = [(f.name, f) for f in lay.fields if f.type in ("list", "bool")]
         out = []
         for geom, row in zip(geoms, rows):
-            rec = {f.name: decode_value(f, v) for f, v in zip(lay.fields, row[1:])}
+            rec = dict(zip(names, row[1:]))
+            for name, f in odd:
+                rec[name] = decode_value(f, rec[name])
             rec["geometry"] = geom
             out.append(rec)
         return out
