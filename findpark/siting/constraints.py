@@ -175,17 +175,17 @@ def _summary(codes, rows, idx, n, scope, n_eligible: int, ids, unit: str, n_exam
     first = np.full(size, k_none, dtype=np.int8)  # the first check failed; k_none: none
     for k in range(k_none - 1, -1, -1):
         first[rows[k]] = k
-    counts = np.bincount(first, minlength=k_none + 1)
-    single = n_fail == 1
+    counts = np.bincount(first, minlength=k_none + 1).tolist()
+    # a candidate failing one check alone fails it first: "fails only this" counts by the first failure
+    alone = np.bincount(first[n_fail == 1], minlength=k_none + 1).tolist()
     by_reason, only, examples = {}, {}, {}
     for k, code in enumerate(codes):
         if counts[k]:
-            by_reason[code] = int(counts[k])
+            by_reason[code] = counts[k]
             hits = _first_true(first == k, n_examples)
             examples[code] = [str(x) for x in ids[hits if idx is None else idx[hits]]]
-        alone = int(np.count_nonzero(rows[k] & single))
-        if alone:
-            only[code] = alone
+        if alone[k]:
+            only[code] = alone[k]
     in_scope = n if scope is None else int(scope.sum())
     return {"total": int(sum(by_reason.values())), "by_reason": by_reason, "only": only, "examples": examples,
             "unit": unit, "scope": {"candidates": in_scope, "eligible": int(n_eligible)}}

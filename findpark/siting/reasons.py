@@ -38,9 +38,20 @@ def _m(field: str, synthetic) -> str:
 
 
 def _num(x: float, nd: int = 1) -> str:
-    if x != x:  # NaN
-        return "未知"
-    return f"{x:,.{nd}f}".rstrip("0").rstrip(".") if nd else f"{x:,.0f}"
+    text = _NUM.get((x, nd))
+    if text is None:
+        if x != x:  # NaN (never kept: NaN is no key)
+            return "未知"
+        x = x + 0.0  # -0.0 reads "0" (and shares 0.0's key)
+        text = f"{x:,.{nd}f}".rstrip("0").rstrip(".") if nd else f"{x:,.0f}"
+        if text in ("-0", "-0.0"):  # a tiny negative rounds to it
+            text = text[1:]
+        if len(_NUM) < 50_000:
+            _NUM[(x, nd)] = text  # a store's figures repeat across requests (thresholds, areas, supplies)
+    return text
+
+
+_NUM: dict = {}
 
 
 def split(items: list[tuple[str, str]]) -> dict:
