@@ -104,18 +104,23 @@ def json_ready_flat(d: dict, key: str | None = None, skip: str | None = None) ->
             nd = places.get(k)
             if nd is None:
                 nd = places[k] = decimals(k, key)
-            memo = _ROUNDED[nd]
-            r = memo.get(v)
-            if r is None:
-                r = _round(v, nd)
-                if len(memo) < _MEMO_MAX:
-                    memo[v] = r
-            out[k] = r
+            out[k] = rounded(v, nd)
         elif t is list and set(map(type, v)) <= _TEXT:
             out[k] = list(v)
         else:
             out[k] = json_ready(v, k if isinstance(k, str) else None, key)
     return out
+
+
+def rounded(v: float, nd: int) -> float:
+    """``_round(v, nd)``, each distinct value rounded once (the figures of a page or a load repeat)."""
+    memo = _ROUNDED[nd]
+    r = memo.get(v)
+    if r is None:
+        r = _round(v, nd)
+        if len(memo) < _MEMO_MAX:
+            memo[v] = r
+    return r
 
 
 _PLACES: dict = {}  # parent key → {key: decimals}, filled as keys are met (a few dozen field names)

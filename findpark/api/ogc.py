@@ -111,10 +111,11 @@ def items(cid):
 def _page(store, cid: str, bbox, limit: int, offset: int) -> tuple[str, int, int]:
     """(the page's features as JSON text, numberMatched, numberReturned) for one data_version."""
     if bbox is not None:
-        # spatial-index window, exact intersection only for the boxes straddling the edge, decode only the page
-        page, total = store.read_window(cid, bbox, limit=limit, offset=offset)
-    else:
-        total, page = store.count(cid), store.read(cid, limit=limit, offset=offset)
+        # spatial-index window, exact intersection only for the boxes straddling the edge, and the page's
+        # features as the store keeps them encoded (store/featuretext.py): no geometry decoded, nothing encoded
+        texts, total = store.read_window(cid, bbox, limit=limit, offset=offset, text=True)
+        return "[" + ",".join(texts) + "]", total, len(texts)
+    total, page = store.count(cid), store.read(cid, limit=limit, offset=offset)
     return features_json(page), total, len(page)
 
 

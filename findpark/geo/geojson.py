@@ -7,10 +7,11 @@ from __future__ import annotations
 import json
 
 import numpy as np
+import orjson
 import shapely
 from shapely.geometry import mapping
 
-from ..numbers import COORD_DECIMALS, Rounded, _round
+from ..numbers import COORD_DECIMALS, Rounded, _round, json_ready_flat
 
 DECIMALS = 7
 _POINT, _POLYGON, _MULTIPOLYGON = 0, 3, 6
@@ -58,6 +59,15 @@ def rfc7946_geometries(geoms, decimals: int = DECIMALS, arrays: bool = False) ->
     for j, p in zip(pts, values(shapely.get_coordinates(g[pts]))):
         out[ok[j]] = {"type": "Point", "coordinates": p}
     polys = np.flatnonzero((types == _POLYGON) | (types == _MULTIPOLYGON))
+    if arrays and nd == decimals and len(polys):  # polygons of one ring (most plots): no parts or rings to walk
+        simple = (types[polys] == _POLYGON) & (shapely.get_num_interior_rings(g[polys]) == 0)
+        one = polys[simple]
+        xy, which = shapely.get_coordinates(g[one], return_index=True)
+        flat = xy + 0.0
+        ends = np.cumsum(np.bincount(which, minlength=len(one))).tolist()
+        for j, a, b in zip(one.tolist(), [0, *ends[:-1]], ends):
+            out[ok[j]] = {"type": "Polygon", "coordinates": [flat[a:b]]}
+        polys = polys[~simple]
     if len(polys):
         parts, part_geom = shapely.get_parts(g[polys], return_index=True)
         rings, ring_part = shapely.get_rings(parts, return_index=True)
@@ -81,6 +91,19 @@ def rfc7946_geometries(geoms, decimals: int = DECIMALS, arrays: bool = False) ->
             else:
                 out[ok[j]] = {"type": "MultiPolygon", "coordinates": geom_parts[k]}
     return out
+
+
+def feature_texts(recs: list[dict], props: list[dict] | None = None) -> list[str]:
+    """Each record (``{"geometry": shapely, field: value}``) as the compact JSON text of its RFC 7946 Feature,
+    as the API writes it: ``{"type", "geometry", "properties" (every item but the geometry, floats rounded by
+    ``json_ready``'s rules), "id"}``. Positions go to orjson as numpy arrays (no Python float each); orjson
+    writes a float as ``repr`` does. ``"[" + ",".join(texts) + "]"`` is the page's features array. ``props``:
+    each record's properties already made ready for the API (then ``recs`` need only geometry and id)."""
+    dumps, opt = orjson.dumps, orjson.OPT_SERIALIZE_NUMPY
+    if props is None:
+        props = [json_ready_flat(rec, "properties", skip="geometry") for rec in recs]
+    return [dumps({"type": "Feature", "geometry": geom, "properties": p, "id": rec["id"]}, option=opt).decode()
+            for rec, p, geom in zip(recs, props, rfc7946_geometries([r.get("geometry") for r in recs], arrays=True))]
 
 
 def feature(geom, properties: dict, fid=None) -> dict:

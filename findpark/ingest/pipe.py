@@ -22,11 +22,15 @@ from multiprocessing.connection import Connection
 import numpy as np
 import shapely
 
+from ..store import featuretext
 from ..store.errors import LoadError
+from ..store.schema import LAYERS
 from .records import plan_files, read_records
 
 PIPE_MIN_BYTES = 48 << 20  # inputs at least this big (all files together) are read in a second process
 BATCH = 2_000  # records per message
+TEXTS_EVERY = 2  # the reader encodes the features' texts (store/featuretext.py) of every second batch: the
+# writer, which waits on the reader otherwise, encodes the rest (10^6 plots: 112 s with all in the reader)
 AHEAD = 32  # messages received and not yet used: the reader runs on while this process writes a chunk
 
 
@@ -49,11 +53,13 @@ class _Batcher:
     """The reading side: records in batches, each problem and note tagged with the place it was met (how many
     records of the batch came before it), so the writer meets them in the order ``Local`` gives them."""
 
-    def __init__(self, conn, problems: list, notes: list):
+    def __init__(self, conn, problems: list, notes: list, batch: int = BATCH, texts_every: int = TEXTS_EVERY):
         self.conn, self.problems, self.notes = conn, problems, notes
+        self.size, self.texts_every = batch, texts_every
         self.seen = [len(problems), len(notes)]
         self.batch: list = []
         self.met: tuple[list, list] = ([], [])
+        self.sent = 0
 
     def _tag(self) -> None:
         for k, lst in enumerate((self.problems, self.notes)):
@@ -64,11 +70,15 @@ class _Batcher:
     def add(self, item) -> None:
         self._tag()
         self.batch.append(item)
-        if len(self.batch) >= BATCH:
+        if len(self.batch) >= self.size:
             self.send()
 
     def send(self) -> None:
         self._tag()
+        self.sent += 1
+        if self.sent % self.texts_every == 0:  # these records' GeoJSON texts made here; the writer makes the others
+            for name in {n for n, _ in self.batch}:
+                featuretext.attach(LAYERS[name], [r for n, r in self.batch if n == name])
         geoms = np.empty(len(self.batch), dtype=object)
         geoms[:] = [rec.pop("geometry") for _, rec in self.batch]
         wkb = shapely.to_wkb(geoms).tolist()  # exact: the float64 coordinates as they are
@@ -76,14 +86,14 @@ class _Batcher:
         self.batch, self.met = [], ([], [])
 
 
-def _reader(conn, paths, crs, layer) -> None:
+def _reader(conn, paths, crs, layer, batch: int = BATCH, texts_every: int = TEXTS_EVERY) -> None:
     """The second process: plan, then records in batches, then ``end``; an unexpected failure as ``error``."""
     try:
         problems: list = []
         notes: list = []
         plan = plan_files(paths, crs, layer, problems, notes)
         conn.send(("plan", sorted({name for name, _, _ in plan}), problems[:], notes[:]))
-        out = _Batcher(conn, problems, notes)
+        out = _Batcher(conn, problems, notes, batch, texts_every)
         for item in read_records(plan, problems, notes):
             out.add(item)
         out.send()
@@ -109,7 +119,8 @@ def main(argv=None) -> None:
     fd, args = (argv or sys.argv[1:])[:2]
     args = json.loads(args)
     gc.freeze()  # the modules just imported: the collector need not walk them again while a million records pass
-    _reader(Connection(int(fd), readable=False), args["paths"], args["crs"], args["layer"])
+    _reader(Connection(int(fd), readable=False), args["paths"], args["crs"], args["layer"], args["batch"],
+            args["texts_every"])
 
 
 class Piped:
@@ -122,7 +133,8 @@ class Piped:
         fd_in, fd_out = os.pipe()
         here = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [here, os.environ.get("PYTHONPATH")]))}
-        args = json.dumps({"paths": [str(p) for p in paths], "crs": crs, "layer": layer})
+        args = json.dumps({"paths": [str(p) for p in paths], "crs": crs, "layer": layer, "batch": BATCH,
+                           "texts_every": TEXTS_EVERY})  # this module's settings, as the caller left them
         try:
             self._proc = subprocess.Popen(
                 [sys.executable, "-c", "from findpark.ingest.pipe import main; main()", str(fd_out), args],

@@ -12,6 +12,7 @@ import secrets
 import sqlite_utils
 
 from .. import changes
+from .. import featuretext
 from ..schema import LAYERS, TABLES, Layer, Table
 
 SRS_ID = 4326
@@ -152,6 +153,10 @@ def create_layer(conn, layer: Layer) -> None:
     conn.execute(f'CREATE VIRTUAL TABLE IF NOT EXISTS "{r}" USING rtree(id, minx, maxx, miny, maxy)')
     for suffix, body in _RTREE_TRIGGERS.items():
         conn.execute(f'CREATE TRIGGER IF NOT EXISTS "{r}_{suffix}" ' + body.format(t=t, c=c, r=r))
+    # each feature's GeoJSON text (store/featuretext.py): not a GeoPackage content, so not in gpkg_contents
+    # keyed by the row's fid (a rowid table: rows of ~1 kB are what WITHOUT ROWID tables do badly)
+    conn.execute(f'CREATE TABLE IF NOT EXISTS "{featuretext.table(t)}" (fid INTEGER PRIMARY KEY, '
+                 'feature TEXT NOT NULL)')
 
 
 def write_header(conn) -> None:

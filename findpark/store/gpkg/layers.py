@@ -10,7 +10,7 @@ from ..base import FrameMixin
 from ..schema import LAYERS, Layer
 from . import binary
 from .connection import driver_errors
-from .. import changes
+from .. import changes, featuretext
 from .ddl import GEOM_COL, SRS_ID, bump_data_version, log_changes, now, read_changes, rtree
 from .rows import where_sql
 
@@ -35,6 +35,19 @@ def decode_value(f, value):
     return value
 
 
+def _has_texts(conn, layer: str) -> bool:
+    """Whether the store has the layer's text table (one made before it existed gets it from ``init``)."""
+    return conn.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (featuretext.table(layer),)).fetchone() is not None
+
+
+def write_texts(conn, layer: str, pairs: list) -> None:
+    """``(id, text)`` pairs into the layer's text table, keyed by the rows' fids (upserts keep a row's fid)."""
+    fids = dict(conn.execute(f'SELECT id, fid FROM "{layer}" WHERE id IN (SELECT value FROM json_each(?))',
+                             [json.dumps([i for i, _ in pairs])]).fetchall())
+    conn.executemany(f'INSERT OR REPLACE INTO "{featuretext.table(layer)}" (fid, feature) VALUES (?, ?)',
+                     [(fids[i], text) for i, text in pairs])
+
+
 class Layers(FrameMixin):
     """Feature-layer methods (mixed into :class:`GeoPackageStore`; needs ``transaction`` and ``_reader``)."""
 
@@ -47,9 +60,14 @@ class Layers(FrameMixin):
         with self.transaction() as conn:
             for name, records in batches.items():
                 layer = LAYERS[name]
+                side = _has_texts(conn, name)
                 if replace:
                     conn.execute(f'DELETE FROM "{name}"')
+                    if side:
+                        conn.execute(f'DELETE FROM "{featuretext.table(name)}"')
                 counts[name] = self._upsert(conn, layer, records)
+                if side and records:
+                    write_texts(conn, name, featuretext.texts(layer, records))
                 self._update_extent(conn, name)
             # Plain SQL here: a scratch CREATE/DROP TABLE (as sqlite-utils' upsert probe does) is a schema
             # change that makes concurrent readers fail with "database schema has changed".
@@ -91,6 +109,9 @@ class Layers(FrameMixin):
         name = LAYERS[layer].name
         ids = list(ids)
         with self.transaction() as conn:
+            if _has_texts(conn, name):
+                conn.execute(f'DELETE FROM "{featuretext.table(name)}" WHERE fid IN (SELECT fid FROM "{name}" '
+                             "WHERE id IN (SELECT value FROM json_each(?)))", [json.dumps(ids)])
             n = conn.executemany(f'DELETE FROM "{name}" WHERE id = ?', [(i,) for i in ids]).rowcount
             self._update_extent(conn, name)
             log_changes(conn, changes.rows_for_write(bump_data_version(conn), {name: ids}))
@@ -168,7 +189,7 @@ class Layers(FrameMixin):
 
     @driver_errors
     def read_window(self, layer: str, bbox, *, where: dict | None = None, limit: int | None = None,
-                    offset: int = 0) -> tuple[list[dict], int]:
+                    offset: int = 0, text: bool = False) -> tuple[list, int]:
         """``(page, total)``: the same as ``recs = read(layer, bbox=bbox, where=where)`` then
         ``(recs[offset:offset + limit], len(recs))``, without decoding every match. The R*Tree gives the
         candidates' boxes; a candidate whose box lies inside the window intersects it, so only the geometries
@@ -192,10 +213,19 @@ class Layers(FrameMixin):
         page = keep[offset:] if limit is None else keep[offset:offset + limit]
         if not page:
             return [], len(keep)
+        if text:  # each feature's kept GeoJSON text (store/featuretext.py), in the page's order
+            return self._texts(conn, lay, page), len(keep)
         cols = ", ".join([f't."{GEOM_COL}"'] + [f't."{n}"' for n in lay.names])
         got = conn.execute(f'SELECT {cols} FROM "{lay.name}" t WHERE t.fid IN (SELECT value FROM json_each(?)) '
                            'ORDER BY t."id"', [json.dumps(page)]).fetchall()
         return self._records(lay, got), len(keep)
+
+    def _texts(self, conn, lay: Layer, fids: list[int]) -> list[str]:
+        side = f'LEFT JOIN "{featuretext.table(lay.name)}" f ON f.fid = t.fid' if _has_texts(conn, lay.name) else ""
+        got = conn.execute(f'SELECT t.id, {"f.feature" if side else "NULL"} FROM "{lay.name}" t {side} '
+                           'WHERE t.fid IN (SELECT value FROM json_each(?)) ORDER BY t."id"',
+                           [json.dumps(fids)]).fetchall()
+        return featuretext.page([i for i, _ in got], dict(got), lambda ids: self.read(lay.name, where={"id": ids}))
 
     @driver_errors
     def columns(self, layer: str, fields: list[str], *, geometry: bool | str = True) -> dict:

@@ -12,9 +12,10 @@ import sqlite3
 from ..errors import StoreError
 from ..schema import LAYERS
 from .attributes import Attributes
+from .. import featuretext
 from .connection import Connections, driver_errors, translated
 from .ddl import create_schema, write_header
-from .layers import Layers
+from .layers import Layers, write_texts
 from .rows import Rows
 from ..snapshots import Snapshots
 
@@ -45,6 +46,7 @@ class GeoPackageStore(Connections, Layers, Attributes, Rows, Snapshots):
         """Create the GeoPackage schema (idempotent); a new store gets data_version 0 and a random uid."""
         with self.transaction() as conn:
             create_schema(conn)
+            featuretext.fill(self, conn, write_texts, key="fid")  # rows written before the text tables existed
             uid = dict(conn.execute("SELECT key, value FROM meta WHERE key = 'uid'").fetchall())["uid"]
         held = self._snapshot_depth() > 0  # the checkpoint waits for readers: our own snapshot steps aside
         if held:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as _dt
 import secrets
 
-from .. import changes
+from .. import changes, featuretext
 from ..schema import LAYERS, TABLES, Layer, Table
 
 SRID = 4326
@@ -87,6 +87,9 @@ def create_layer(conn, schema: str, layer: Layer) -> None:
         if f.name not in have:
             conn.execute(f"ALTER TABLE {t} ADD COLUMN {q(f.name)} {PG_TYPES[f.type]}")
     conn.execute(f"CREATE INDEX IF NOT EXISTS {q(layer.name + '_geom_gist')} ON {t} USING gist ({q(GEOM_COL)})")
+    # each feature's GeoJSON text (store/featuretext.py)
+    conn.execute(f"CREATE TABLE IF NOT EXISTS {q(schema)}.{q(featuretext.table(layer.name))} "
+                 '(id text COLLATE "C" PRIMARY KEY, feature text NOT NULL)')
     for f in layer.fields:
         if f.name in ("park_id", "status", "kind", "adcode"):
             conn.execute(f"CREATE INDEX IF NOT EXISTS {q(f'{layer.name}_{f.name}_idx')} ON {t} ({q(f.name)})")

@@ -11,7 +11,7 @@ from ...geo import wkb
 from ..base import FrameMixin
 from ..schema import LAYERS, Layer
 from .connection import driver_errors
-from .. import changes
+from .. import changes, featuretext
 from .ddl import GEOM_COL, PG_TYPES, SRID, bump_data_version, log_changes, now, q, read_changes
 from .sql import decode, encode, where_sql
 
@@ -44,6 +44,29 @@ def outward_f32(box) -> list[float]:
     return out
 
 
+def _has_texts(store, conn, layer: str) -> bool:
+    """Whether the store's schema has the layer's text table (one made before it existed gets it from
+    ``init``); remembered on the store once it has (the table is never dropped)."""
+    known = store.__dict__.setdefault("_text_tables", set())
+    if layer in known:
+        return True
+    if conn.execute("SELECT to_regclass(%s)", (featuretext.table(layer),)).fetchone()[0] is None:
+        return False
+    known.add(layer)
+    return True
+
+
+def write_texts(conn, layer: str, pairs: list) -> None:
+    tmp = f"_text_{layer}"
+    conn.execute(f'CREATE TEMP TABLE IF NOT EXISTS {q(tmp)} (id text COLLATE "C", feature text) ON COMMIT DROP')
+    conn.execute(f"TRUNCATE {q(tmp)}")
+    with conn.cursor().copy(f"COPY {q(tmp)} (id, feature) FROM STDIN") as copy:
+        for pair in pairs:
+            copy.write_row(pair)
+    conn.execute(f"INSERT INTO {q(featuretext.table(layer))} (id, feature) SELECT id, feature FROM {q(tmp)} "
+                 "ON CONFLICT (id) DO UPDATE SET feature = excluded.feature")
+
+
 class Layers(FrameMixin):
     """Feature-layer methods (mixed into :class:`PostGISStore`)."""
 
@@ -57,9 +80,14 @@ class Layers(FrameMixin):
             version = bump_data_version(conn)  # first: concurrent writers queue on the meta row
             for name, records in batches.items():
                 layer = LAYERS[name]
+                side = _has_texts(self, conn, name)
                 if replace:
                     conn.execute(f"DELETE FROM {q(name)}")
+                    if side:
+                        conn.execute(f"DELETE FROM {q(featuretext.table(name))}")
                 counts[name] = self._upsert(conn, layer, records)
+                if side and records:
+                    write_texts(conn, name, featuretext.texts(layer, records))
             log_changes(conn, changes.rows_for_write(version, batches, replace=replace))
             conn.execute("INSERT INTO meta (key, value) VALUES ('updated', %s) "
                          "ON CONFLICT (key) DO UPDATE SET value = excluded.value", (now(),))
@@ -105,6 +133,8 @@ class Layers(FrameMixin):
         with self.transaction() as conn:
             version = bump_data_version(conn)
             cur = conn.execute(f"DELETE FROM {q(name)} WHERE id = ANY(%s)", (ids,))
+            if _has_texts(self, conn, name):
+                conn.execute(f"DELETE FROM {q(featuretext.table(name))} WHERE id = ANY(%s)", (ids,))
             log_changes(conn, changes.rows_for_write(version, {name: ids}))
             return cur.rowcount
 
@@ -165,9 +195,12 @@ class Layers(FrameMixin):
 
     @driver_errors
     def read_window(self, layer: str, bbox, *, where: dict | None = None, limit: int | None = None,
-                    offset: int = 0) -> tuple[list[dict], int]:
-        """One query: the page of exact matches plus ``count(*) OVER ()``, the total before paging."""
+                    offset: int = 0, text: bool = False) -> tuple[list, int]:
+        """One query: the page of exact matches plus ``count(*) OVER ()``, the total before paging. ``text``:
+        each feature's kept GeoJSON text instead of its record (store/featuretext.py)."""
         lay = _layer(layer)
+        if text:
+            return self._window_texts(lay, bbox, where, limit, offset)
         sql, params = self._select(lay, bbox=bbox, where=where, exact=True, limit=limit, offset=offset,
                                    head=self._head(lay) + ", count(*) OVER ()")
         rows = self._query(sql, params, binary=True)
@@ -175,6 +208,24 @@ class Layers(FrameMixin):
             return self._records(lay, [r[:-1] for r in rows]), int(rows[0][-1])
         sql, params = self._select(lay, bbox=bbox, where=where, exact=True, count=True)
         return [], int(self._query(sql, params)[0][0])
+
+    def _window_texts(self, lay: Layer, bbox, where, limit, offset) -> tuple[list[str], int]:
+        sql, params = self._select(lay, bbox=bbox, where=where, exact=True, limit=limit, offset=offset,
+                                   head="SELECT id, count(*) OVER () AS n")
+        with self._conn() as conn:
+            side = _has_texts(self, conn, lay.name)
+        if side:
+            sql = (f"SELECT s.id, f.feature, s.n FROM ({sql}) s LEFT JOIN {q(featuretext.table(lay.name))} f "
+                   "ON f.id = s.id ORDER BY s.id")
+        else:
+            sql = f"SELECT s.id, NULL, s.n FROM ({sql}) s ORDER BY s.id"
+        rows = self._query(sql, params)
+        if not rows:
+            sql, params = self._select(lay, bbox=bbox, where=where, exact=True, count=True)
+            return [], int(self._query(sql, params)[0][0])
+        kept = {r[0]: r[1] for r in rows}
+        return (featuretext.page([r[0] for r in rows], kept, lambda ids: self.read(lay.name, where={"id": ids})),
+                int(rows[0][2]))
 
     @driver_errors
     def columns(self, layer: str, fields: list[str], *, geometry: bool | str = True) -> dict:

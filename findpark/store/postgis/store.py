@@ -8,9 +8,10 @@ indicators, inquiries), :mod:`.rows` (any attribute table), :mod:`.tiles` (Mapbo
 from __future__ import annotations
 
 from .attributes import Attributes
+from .. import featuretext
 from .connection import Connections, driver_errors, redact
 from .ddl import create_schema, exists
-from .layers import Layers
+from .layers import Layers, write_texts
 from .rows import Rows
 from .tiles import Tiles
 from ..snapshots import Snapshots
@@ -40,6 +41,7 @@ class PostGISStore(Connections, Layers, Attributes, Rows, Tiles, Snapshots):
         with self.transaction() as conn:
             conn.execute("SELECT pg_advisory_xact_lock(hashtext('findpark.init.' || %s))", (self.schema,))
             create_schema(conn, self.schema)
+            featuretext.fill(self, conn, write_texts)  # rows written before the text tables existed
             self._uid = conn.execute("SELECT value FROM meta WHERE key = 'uid'").fetchone()[0]
 
     def backup(self, dest) -> None:
