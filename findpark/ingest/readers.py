@@ -78,7 +78,8 @@ def check_coordinates(geom: dict) -> tuple[str | None, bool]:
     return None, has_z
 
 
-_FLAT = {"Polygon": 1, "MultiPolygon": 2, "LineString": 0, "MultiLineString": 1}  # list levels above a list of positions
+# the levels of lists above a list of positions
+_FLAT = {"Polygon": 1, "MultiPolygon": 2, "LineString": 0, "MultiLineString": 1}
 _LIST, _NUMBERS = {list}, {float, int}
 
 

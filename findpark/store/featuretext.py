@@ -1,8 +1,9 @@
 """Each feature's GeoJSON text, kept beside its layer so an OGC API items page is its rows' texts joined.
 
-A table per feature layer (``feature_text_<layer>``: the row's fid (GeoPackage) or id (PostGIS) → the compact JSON of the record's RFC 7946 Feature,
-exactly what ``geo.geojson.feature_texts`` makes of the record as a read gives it back) is written with every
-upsert and emptied with the layer, in the same transaction, on every backend. A page of 100 plots then reads
+A table per feature layer (``feature_text_<layer>``: the row's fid (GeoPackage) or id (PostGIS) → the compact
+JSON of the record's RFC 7946 Feature, exactly what ``geo.geojson.feature_texts`` makes of the record as a read
+gives it back) is written with every upsert and emptied with the layer, in the same transaction, on every
+backend. A page of 100 plots then reads
 100 short rows instead of decoding 100 geometries and records and encoding ~95 kB: the first ask of a window
 costs about its window query. A row without its text (a store written before the table existed, until
 ``findpark db init`` fills them) is encoded from the record as it is read, so the answer is the same.

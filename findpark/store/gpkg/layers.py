@@ -37,7 +37,8 @@ def decode_value(f, value):
 
 def _has_texts(conn, layer: str) -> bool:
     """Whether the store has the layer's text table (one made before it existed gets it from ``init``)."""
-    return conn.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (featuretext.table(layer),)).fetchone() is not None
+    row = conn.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (featuretext.table(layer),)).fetchone()
+    return row is not None
 
 
 def write_texts(conn, layer: str, pairs: list) -> None:
