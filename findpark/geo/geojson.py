@@ -45,9 +45,10 @@ def rfc7946_geometries(geoms, decimals: int = DECIMALS, arrays: bool = False) ->
     g = shapely.set_precision(shapely.orient_polygons(arr[ok], exterior_cw=False), 10 ** -decimals, mode="pointwise")
     types = shapely.get_type_id(g)
     nd = min(decimals, COORD_DECIMALS)
+    raw = arrays and nd == decimals  # positions as numpy rows: set_precision has rounded them already
 
     def values(xy):
-        if arrays and nd == decimals:
+        if raw:
             return list(xy + 0.0)  # rows of one C-ordered array; + 0.0: no -0.0, as _round
         flat = [_round(v, nd) for v in xy.ravel().tolist()]
         it = iter(flat)
@@ -59,7 +60,7 @@ def rfc7946_geometries(geoms, decimals: int = DECIMALS, arrays: bool = False) ->
     for j, p in zip(pts, values(shapely.get_coordinates(g[pts]))):
         out[ok[j]] = {"type": "Point", "coordinates": p}
     polys = np.flatnonzero((types == _POLYGON) | (types == _MULTIPOLYGON))
-    if arrays and nd == decimals and len(polys):  # polygons of one ring (most plots): no parts or rings to walk
+    if raw and len(polys):  # polygons of one ring (most plots): no parts or rings to walk
         simple = (types[polys] == _POLYGON) & (shapely.get_num_interior_rings(g[polys]) == 0)
         one = polys[simple]
         xy, which = shapely.get_coordinates(g[one], return_index=True)
@@ -72,13 +73,9 @@ def rfc7946_geometries(geoms, decimals: int = DECIMALS, arrays: bool = False) ->
         parts, part_geom = shapely.get_parts(g[polys], return_index=True)
         rings, ring_part = shapely.get_rings(parts, return_index=True)
         xy, coord_ring = shapely.get_coordinates(rings, return_index=True)
-        pairs = None if arrays and nd == decimals else values(xy)
         ends = np.cumsum(np.bincount(coord_ring, minlength=len(rings))).tolist()
-        if arrays and nd == decimals:
-            flat = xy + 0.0
-            ring_lists = [flat[a:b] for a, b in zip([0, *ends[:-1]], ends)]
-        else:
-            ring_lists = [Rounded(pairs[a:b]) for a, b in zip([0, *ends[:-1]], ends)]
+        pairs = xy + 0.0 if raw else values(xy)  # numpy rows, or rounded [x, y] lists
+        ring_lists = [pairs[a:b] if raw else Rounded(pairs[a:b]) for a, b in zip([0, *ends[:-1]], ends)]
         part_rings: list = [Rounded() for _ in range(len(parts))]
         for r, p in zip(ring_lists, ring_part.tolist()):
             part_rings[p].append(r)

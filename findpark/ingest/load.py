@@ -21,15 +21,15 @@ class LoadReport:
 MAX_PLOT_PARK_KM = 5.0  # a plot farther than this from its park's boundary is refused
 
 
-def _km_from(geom, park, km_per_degree=None) -> float | None:
+def _km_from(geom, park, km_per_degree) -> float | None:
     """Roughly how far (km) ``geom`` lies outside ``park`` (0 when it touches it); None without a boundary.
-    ``km_per_degree``: the park's ``_km_per_degree``, when the caller keeps it (it is the same for every plot)."""
+    ``km_per_degree()``: the park's scale (``_km_per_degree``), asked only when ``geom`` lies outside it."""
     if geom is None or park is None or park.is_empty:
         return None
     d = geom.distance(park)
     if d == 0:
         return 0.0
-    return d * (km_per_degree if km_per_degree is not None else _km_per_degree(park))
+    return d * km_per_degree()
 
 
 def _km_per_degree(park) -> float:
@@ -53,14 +53,18 @@ class _ParkCheck:
             self.geoms = {} if self.replacing else {r["id"]: r["geometry"] for r in self.store.read("parks")}
             self.geoms.update(self.batch)
         park = self.geoms.get(rec["park_id"])
-        scale = self.scale.get(rec["park_id"])
-        if scale is None and park is not None and not park.is_empty:
-            scale = self.scale[rec["park_id"]] = _km_per_degree(park)
-        km = _km_from(rec["geometry"], park, scale)
+        km = _km_from(rec["geometry"], park, lambda: self._scale(rec["park_id"], park))
         if km is not None and km > MAX_PLOT_PARK_KM:
             return (f"plot {rec['id']}: lies {km:.1f} km from the boundary of its park {rec['park_id']} "
                     f"(at most {MAX_PLOT_PARK_KM:g} km): a wrong park_id, or coordinates in another datum")
         return None
+
+    def _scale(self, park_id: str, park) -> float:
+        """The park's km per degree, worked out once per park (the same for every plot of it)."""
+        scale = self.scale.get(park_id)
+        if scale is None:
+            scale = self.scale[park_id] = _km_per_degree(park)
+        return scale
 
     def orphans(self, plots_loaded: bool) -> str | None:
         """Replacing parks without their plots: the plots kept must still have a park of this load."""

@@ -32,21 +32,23 @@ def check_position(geom) -> str | None:
     if not (lo.min() > -1e300 and hi.max() < 1e300):
         return "non-finite coordinates"
     (x0, y0), (x1, y1) = lo.tolist(), hi.tolist()
-    if x0 >= CHINA_LON[0] and x1 <= CHINA_LON[1] and y0 >= CHINA_LAT[0] and y1 <= CHINA_LAT[1]:
+    if _inside_china(x0, y0, x1, y1):
         return None
     x, y = xy[:, 0], xy[:, 1]
-    swapped = y0 >= CHINA_LON[0] and y1 <= CHINA_LON[1] and x0 >= CHINA_LAT[0] and x1 <= CHINA_LAT[1]
-    if swapped:
+    if _inside_china(y0, x0, y1, x1):  # swapped
         return (f"coordinates look swapped (lat, lon): first point is ({x[0]:.6f}, {y[0]:.6f}); "
                 "GeoJSON order is (lon, lat)")
     return (f"coordinates fall outside China (lon {x.min():.4f}..{x.max():.4f}, lat {y.min():.4f}..{y.max():.4f}); "
             "expected lon 73-135.5, lat 3-54 in WGS84 degrees")
 
 
+def _inside_china(x0: float, y0: float, x1: float, y1: float) -> bool:
+    return x0 >= CHINA_LON[0] and x1 <= CHINA_LON[1] and y0 >= CHINA_LAT[0] and y1 <= CHINA_LAT[1]
+
+
 def _in_china(geom) -> bool:
     """The bounding box inside China (a quick yes for valid geometries: GEOS's bounds skip NaN coordinates)."""
-    x0, y0, x1, y1 = shapely.bounds(geom).tolist()
-    return x0 >= CHINA_LON[0] and x1 <= CHINA_LON[1] and y0 >= CHINA_LAT[0] and y1 <= CHINA_LAT[1]
+    return _inside_china(*shapely.bounds(geom).tolist())
 
 
 def check_geometry(geom, layer: Layer):

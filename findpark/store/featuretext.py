@@ -14,11 +14,10 @@ import functools
 from itertools import chain
 
 import numpy as np
-import shapely
 
 from ..geo.geojson import feature_texts
 from ..numbers import decimals, json_ready_flat, rounded
-from .schema import LAYERS, Layer
+from .schema import LAYERS, Layer, stored_geometries
 
 FILL_CHUNK = 5_000  # records per read when ``init`` fills the texts of older rows
 
@@ -48,10 +47,7 @@ def as_read(layer: Layer, rec: dict) -> dict:
     """``rec`` as ``read`` returns it after it is written: every field in the layer's order, then the geometry
     (a Polygon made a MultiPolygon in a MULTIPOLYGON layer, as the writers store it)."""
     out = {f.name: _value(f, rec.get(f.name)) for f in layer.fields}
-    geom = rec.get("geometry")
-    if layer.geometry_type.startswith("MULTI") and geom is not None and geom.geom_type == "Polygon":
-        geom = shapely.MultiPolygon([geom])
-    out["geometry"] = geom
+    out["geometry"] = stored_geometries(layer, [rec.get("geometry")])[0]
     return out
 
 
@@ -95,9 +91,7 @@ def _texts_of(layer: Layer, records: list[dict]) -> list[str]:
         names.append(name)
         cols.append(col)
     props = [dict(zip(names, row)) for row in zip(*cols)] if cols else [{} for _ in records]
-    geoms = [r.get("geometry") for r in records]
-    if layer.geometry_type.startswith("MULTI"):
-        geoms = [shapely.MultiPolygon([g]) if g is not None and g.geom_type == "Polygon" else g for g in geoms]
+    geoms = stored_geometries(layer, (r.get("geometry") for r in records))
     return feature_texts([{"geometry": g, "id": r["id"]} for g, r in zip(geoms, records)], props=props)
 
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import shapely
+
 from .. import vocab
 
 # The allowed codes are the vocabulary's (findpark/vocab.py), in its order.
@@ -56,6 +58,15 @@ class Layer:
         for f in fields:
             if f not in self.by_name:
                 raise KeyError(f"{self.name} has no field {f!r}")
+
+
+def stored_geometries(layer: Layer, geoms) -> list:
+    """The geometries as ``layer`` stores them: in a MULTIPOLYGON layer a Polygon is a one-part MultiPolygon
+    (both backends write it so, and a read gives it back so)."""
+    geoms = list(geoms)
+    if not layer.geometry_type.startswith("MULTI"):
+        return geoms
+    return [shapely.MultiPolygon([g]) if g is not None and g.geom_type == "Polygon" else g for g in geoms]
 
 
 PROVENANCE = (

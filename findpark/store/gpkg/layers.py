@@ -7,7 +7,7 @@ import shapely
 
 from ...geo import wkb
 from ..base import FrameMixin
-from ..schema import LAYERS, Layer
+from ..schema import LAYERS, Layer, stored_geometries
 from . import binary
 from .connection import driver_errors
 from .. import changes, featuretext
@@ -88,10 +88,7 @@ class Layers(FrameMixin):
         marks = ", ".join("?" * (len(names) + 1))
         updates = ", ".join(f'"{n}" = excluded."{n}"' for n in [GEOM_COL, *names] if n != "id")
         sql = f'INSERT INTO "{layer.name}" ({cols}) VALUES ({marks}) ON CONFLICT(id) DO UPDATE SET {updates}'
-        multi = layer.geometry_type.startswith("MULTI")
-        geoms = [rec["geometry"] for rec in records]
-        if multi:
-            geoms = [shapely.MultiPolygon([g]) if g is not None and g.geom_type == "Polygon" else g for g in geoms]
+        geoms = stored_geometries(layer, (rec["geometry"] for rec in records))
         fields = [layer.by_name[n] for n in names]
         rows = [[blob] + [encode_value(f, rec.get(f.name)) for f in fields]
                 for blob, rec in zip(binary.encode_many(geoms, SRS_ID), records)]

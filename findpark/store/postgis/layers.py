@@ -9,7 +9,7 @@ import shapely
 
 from ...geo import wkb
 from ..base import FrameMixin
-from ..schema import LAYERS, Layer
+from ..schema import LAYERS, Layer, stored_geometries
 from .connection import driver_errors
 from .. import changes, featuretext
 from .ddl import GEOM_COL, PG_TYPES, SRID, bump_data_version, log_changes, now, q, read_changes
@@ -107,13 +107,10 @@ class Layers(FrameMixin):
         conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS {q(tmp)} (wkb bytea, "
                      + ", ".join(f"{q(f.name)} {PG_TYPES[f.type]}" for f in layer.fields) + ") ON COMMIT DROP")
         conn.execute(f"TRUNCATE {q(tmp)}")
-        multi = layer.geometry_type.startswith("MULTI")
         n = 0
+        geoms = stored_geometries(layer, (rec["geometry"] for rec in records))
         with conn.cursor().copy(f"COPY {q(tmp)} (wkb, {', '.join(q(c) for c in names)}) FROM STDIN") as copy:
-            for rec in records:
-                geom = rec["geometry"]
-                if multi and geom is not None and geom.geom_type == "Polygon":
-                    geom = shapely.MultiPolygon([geom])
+            for rec, geom in zip(records, geoms):
                 copy.write_row([None if geom is None else shapely.to_wkb(geom, byte_order=1)] +
                                [encode(layer.by_name[c].type, rec.get(c)) for c in names])
                 n += 1
