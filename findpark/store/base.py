@@ -74,9 +74,10 @@ class Store(Protocol):
         geometries that really intersect it (else every index candidate)."""
 
     def read_window(self, layer: str, bbox: BBox, *, where: dict | None = None, limit: int | None = None,
-                    offset: int = 0) -> tuple[list[dict], int]:
+                    offset: int = 0, text: bool = False) -> tuple[list, int]:
         """``(page, total)``: the same as ``recs = read(layer, bbox=bbox, where=where)`` then
-        ``(recs[offset:offset + limit], len(recs))``, without decoding every match."""
+        ``(recs[offset:offset + limit], len(recs))``, without decoding every match. ``text``: the page as each
+        feature's GeoJSON text (``geo.geojson.feature_texts`` of its record; ``store/featuretext.py``)."""
 
     def read_frame(self, layer: str, **kw: Any):
         """``read(layer, **kw)`` as a GeoDataFrame in EPSG:4326 (columns: the layer's fields, geometry)."""
